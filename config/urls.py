@@ -1,0 +1,25 @@
+"""URL map: portal (French paths), admin, REST API, language switch, health check."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+handler400 = "guichet.core.views.bad_request"
+handler403 = "guichet.core.views.permission_denied"
+handler404 = "guichet.core.views.page_not_found"
+handler500 = "guichet.core.views.server_error"
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", include("config.api_urls")),
+    path("", include("guichet.portal.urls")),
+]

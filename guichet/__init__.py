@@ -1,0 +1,1 @@
+"""Guichet — plateforme e-services d'un réseau d'initiative publique (RIP) fibre."""

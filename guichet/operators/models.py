@@ -1,0 +1,150 @@
+"""Operators: the commercial operators (ISPs) that use the e-services (CTR-01)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guichet.core.models import TimeStampedModel
+from guichet.operators.validators import validate_arcep_code, validate_siren
+
+
+class LegalForm(models.TextChoices):
+    """Forme juridique."""
+
+    SA = "SA", _("Société anonyme (SA)")
+    SAS = "SAS", _("Société par actions simplifiée (SAS)")
+    SASU = "SASU", _("SAS unipersonnelle (SASU)")
+    SARL = "SARL", _("Société à responsabilité limitée (SARL)")
+    EURL = "EURL", _("EURL")
+    SCIC = "SCIC", _("Société coopérative d'intérêt collectif (SCIC)")
+    SEM = "SEM", _("Société d'économie mixte (SEM)")
+    ASSOCIATION = "ASSO", _("Association")
+    PUBLIC = "PUBLIC", _("Personne publique")
+    OTHER = "OTHER", _("Autre")
+
+
+class Operator(TimeStampedModel):
+    """Opérateur commercial: its legal identity, codes and contacts (CTR-01).
+
+    Contracts and subscriptions attach to it in the contracts issue.
+    """
+
+    name = models.CharField(_("raison sociale"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=10, choices=LegalForm.choices)
+    share_capital = models.DecimalField(
+        _("capital social (€)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    rcs_city = models.CharField(_("ville du RCS"), max_length=100, blank=True)
+    rcs_number = models.CharField(_("numéro RCS"), max_length=30, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    arcep_code = models.CharField(
+        _("code opérateur ARCEP"),
+        max_length=4,
+        unique=True,
+        validators=[validate_arcep_code],
+        help_text=_("4 caractères, lettres majuscules ou chiffres (ex. FTEL)."),
+    )
+    head_office_street = models.CharField(_("siège social : adresse"), max_length=200)
+    head_office_postcode = models.CharField(_("siège social : code postal"), max_length=5)
+    head_office_city = models.CharField(_("siège social : commune"), max_length=100)
+    representative_name = models.CharField(_("représentant légal"), max_length=150)
+    representative_capacity = models.CharField(_("qualité du représentant"), max_length=150)
+    security_contact_name = models.CharField(
+        _("contact sécurité : nom"), max_length=150, blank=True
+    )
+    security_contact_email = models.EmailField(_("contact sécurité : courriel"), blank=True)
+    security_contact_phone = models.CharField(
+        _("contact sécurité : téléphone"), max_length=30, blank=True
+    )
+    billing_contact_name = models.CharField(
+        _("contact facturation : nom"), max_length=150, blank=True
+    )
+    billing_contact_email = models.EmailField(_("contact facturation : courriel"), blank=True)
+    billing_contact_phone = models.CharField(
+        _("contact facturation : téléphone"), max_length=30, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("opérateur")
+        verbose_name_plural = _("opérateurs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="operator_siren_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(arcep_code__regex=r"^[A-Z0-9]{4}$"), name="operator_arcep_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.arcep_code})"
+
+
+LEGAL_IDENTITY_FIELDS = (
+    "name",
+    "legal_form",
+    "share_capital",
+    "rcs_city",
+    "rcs_number",
+    "siren",
+    "arcep_code",
+    "head_office_street",
+    "head_office_postcode",
+    "head_office_city",
+    "representative_name",
+    "representative_capacity",
+)
+CONTACT_FIELDS = (
+    "security_contact_name",
+    "security_contact_email",
+    "security_contact_phone",
+    "billing_contact_name",
+    "billing_contact_email",
+    "billing_contact_phone",
+)
+
+
+class EService(models.Model):
+    """An e-service of the catalogue (Annex 1 of the General Conditions)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("e-service")
+        verbose_name_plural = _("e-services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(TimeStampedModel):
+    """Souscription of an operator to an e-service; rights run from ``activated_on`` (CTR-06).
+
+    Order forms, notices and termination rules arrive with the contracts issue.
+    """
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="subscriptions")
+    service = models.ForeignKey(EService, on_delete=models.PROTECT, related_name="subscriptions")
+    activated_on = models.DateField(_("date d'activation"))
+    ends_on = models.DateField(_("date de fin"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["service__position"]
+        verbose_name = _("souscription")
+        verbose_name_plural = _("souscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "service"],
+                condition=models.Q(ends_on__isnull=True),
+                name="subscription_one_open_per_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator} — {self.service}"

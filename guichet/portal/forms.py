@@ -1,0 +1,26 @@
+"""Portal forms."""
+
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Connexion with the identifier (login) and the password."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Identifiant ou mot de passe incorrect. Vérifiez la saisie (majuscules et minuscules comptent)."
+        ),
+        "inactive": _(
+            "Cet identifiant est désactivé. Contactez l'administrateur de votre opérateur."
+        ),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Identifiant")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].label = _("Mot de passe")
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
