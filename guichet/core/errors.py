@@ -50,7 +50,7 @@ class GuichetError(Exception):
     def __init__(self, error: ErrorDef, *, field: str | None = None, **params: Any) -> None:
         self.error = error
         self.field = field
-        self.params = params
+        self.params = {"field": field, **params} if field is not None else params
         super().__init__(f"{error.code}: {error.message('en', **params)}")
 
     @property

@@ -74,8 +74,8 @@ def update_operator(*, actor: Principal, operator: Operator, **values: Any) -> O
     for field, value in values.items():
         setattr(operator, field, value)
     _validate(operator)
-    operator.save()
     old, new = changes(before, snapshot(operator))
     if new:
+        operator.save()
         record(actor, "operators.operator.update", target=operator, before=old, after=new)
     return operator

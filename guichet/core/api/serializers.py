@@ -16,10 +16,8 @@ class TmfFieldsMixin(serializers.Serializer):
         data = super().to_representation(instance)
         request = self.context.get("request")
         wanted = request.query_params.get("fields") if request is not None else None
-        if (
-            not wanted
-            or (self.parent is not None
-            and not isinstance(self.parent, serializers.ListSerializer))
+        if not wanted or (
+            self.parent is not None and not isinstance(self.parent, serializers.ListSerializer)
         ):
             return data
         keep = {name.strip() for name in wanted.split(",")} | self.ALWAYS
