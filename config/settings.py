@@ -8,6 +8,7 @@ Every variable is documented in ``docs/configuration.md``. The embedded mode
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -119,8 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    # Tests use a file too (not memory): several processes and threads must share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-guichet.sqlite3")}
+    # Tests use a file too (not memory) so that threads and worker processes can share it;
+    # one per test run, so that parallel runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-guichet-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -105,9 +105,12 @@ def test_sec_04_postgresql_trigger_refuses_raw_update_and_delete() -> None:
         "UPDATE audit_auditrecord SET action = 'forged' WHERE id = %s",
         "DELETE FROM audit_auditrecord WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditRecord.objects.get(pk=entry.pk).action == "tests.thing.update"
 
 
