@@ -111,3 +111,17 @@ def test_client_ip_trusts_only_the_configured_proxies() -> None:
     with override_settings(TRUSTED_PROXY_COUNT=1):
         # The right-most entry is what our proxy saw; anything left of it is client-supplied.
         assert client_ip(request) == "203.0.113.9"
+
+
+def test_guichet_error_in_a_portal_view_becomes_french_page(rf: RequestFactory) -> None:
+    from guichet.core.middleware import GuichetErrorMiddleware
+
+    request = rf.get("/tableau-de-bord/")
+    middleware = GuichetErrorMiddleware(lambda r: None)  # type: ignore[arg-type, return-value]
+    error = GuichetError(REGISTRY["OPE-001"])
+    response = middleware.process_exception(request, error)
+    assert response is not None and response.status_code == 403
+    html = response.content.decode()
+    assert "OPE-001" in html and "Seul le Fournisseur peut créer un opérateur" in html
+    # API paths are left to the REST exception handler.
+    assert middleware.process_exception(rf.get("/api/v1/operators"), error) is None

@@ -29,8 +29,12 @@ def test_gen_05_french_is_the_default() -> None:
 
 
 def test_gen_05_every_portal_string_has_an_english_translation() -> None:
-    entries = re.findall(r'\nmsgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', PO.read_text(encoding="utf-8"))
+    entries = re.findall(
+        r'\nmsgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', PO.read_text(encoding="utf-8")
+    )
     untranslated = [
-        msgid.strip() for msgid, msgstr in entries if msgid.strip() != '""' and msgstr.strip() == '""'
+        msgid.strip()
+        for msgid, msgstr in entries
+        if msgid.strip() != '""' and msgstr.strip() == '""'
     ]
     assert untranslated == [], "run makemessages and translate: " + ", ".join(untranslated)
