@@ -37,12 +37,27 @@ def path_is(path: str) -> re.Pattern[str]:
     return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
 
 
-def blocking_axe_violations(page: Page) -> list[dict]:
-    """Run axe-core on the page; return the violations of impact serious or critical."""
+# "Needs review" results that are not blocking: axe cannot compute a contrast over
+# gradients, pseudo-elements or overlapping boxes; a person checks those by eye.
+REVIEW_BY_EYE = frozenset({"color-contrast"})
+
+
+def blocking_axe_results(page: Page) -> tuple[list[dict], list[dict]]:
+    """Run axe-core on the page; return its serious or critical results.
+
+    First the violations, then the "incomplete" ones (axe could not decide, e.g. an
+    ``aria-label`` on an element that may not carry one) outside ``REVIEW_BY_EYE``.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    results = Axe().run(page, options={"resultTypes": ["violations", "incomplete"]})
+    violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    incomplete = [
+        v
+        for v in results.response["incomplete"]
+        if v.get("impact") in BLOCKING_IMPACTS and v["id"] not in REVIEW_BY_EYE
+    ]
+    return violations, incomplete
 
 
 def describe_violations(violations: list[dict]) -> str:

@@ -21,6 +21,8 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Identifiant")
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        # No autofocus: the skip link must stay the first stop of the keyboard (RGAA 12.7).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].label = _("Mot de passe")
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 # Playwright's sync API runs an asyncio loop in this thread; Django's ORM calls made by
 # the test itself (load_demo, assertions on the database) must still be allowed.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,7 +29,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed")
@@ -40,7 +44,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
+def page(browser: Browser, live_server) -> Iterator[Page]:
     """A page in a fresh French context, relative URLs resolved on the live server."""
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
