@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from guichet.audit.models import AuditRecord
+from guichet.core.admin_site import ReadOnlyAdminMixin
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "occurred_at",
@@ -26,12 +24,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
     list_filter = ("channel", "operator_code")
     search_fields = ("person_login", "action", "object_id", "request_id", "ip")
     date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -22,3 +22,16 @@ class GuichetAdminSite(admin.AdminSite):
 
 class GuichetAdminConfig(AdminConfig):
     default_site = "guichet.core.admin_site.GuichetAdminSite"
+
+
+class ReadOnlyAdminMixin:
+    """An admin page that only shows: changes go through services (one write path)."""
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -128,3 +128,16 @@ def test_logout_is_post_only(admin_a: Any) -> None:
     client.force_login(admin_a)
     assert client.get("/deconnexion/").status_code == 405
     assert client.get("/tableau-de-bord/").status_code == 200
+
+
+def test_admin_shows_journal_and_people_but_changes_nothing() -> None:
+    superuser = make_person("super.admin", None, is_superuser=True)
+    client = Client()
+    client.force_login(superuser)
+    assert client.get("/admin/audit/auditrecord/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    record = AuditRecord.objects.latest("id")
+    response = client.post(f"/admin/audit/auditrecord/{record.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditRecord.objects.filter(pk=record.pk).exists()
