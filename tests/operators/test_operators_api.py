@@ -130,3 +130,29 @@ def test_unchanged_patch_writes_no_audit(admin_a: Any, operator_a: Operator, api
     )
     assert response.status_code == 200
     assert AuditRecord.objects.count() == before
+
+
+def test_admin_changes_go_through_services_and_are_journaled(operator_a: Operator) -> None:
+    from django.test import Client
+
+    from tests.factories import make_person
+
+    superuser = make_person("super.admin", None, is_superuser=True)
+    client = Client()
+    client.force_login(superuser)
+    form = client.get(f"/admin/operators/operator/{operator_a.pk}/change/")
+    assert form.status_code == 200
+    data = {**NEW_OPERATOR, "arcep_code": "OPEA", "siren": operator_a.siren}
+    data["name"] = "Opérateur A renommé"
+    response = client.post(f"/admin/operators/operator/{operator_a.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    operator_a.refresh_from_db()
+    assert operator_a.name == "Opérateur A renommé"
+    entry = AuditRecord.objects.filter(action="operators.operator.update").latest("id")
+    assert entry.channel == "admin" and entry.person_login == "super.admin"
+    assert entry.after["name"] == "Opérateur A renommé"
+    assert client.post("/admin/operators/operator/add/", {**NEW_OPERATOR}).status_code == 302
+    created = Operator.objects.get(arcep_code="NOUV")
+    assert AuditRecord.objects.filter(
+        action="operators.operator.create", object_id=str(created.pk), channel="admin"
+    ).exists()
