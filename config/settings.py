@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guichet.audit",
     "guichet.operators",
     "guichet.accounts",
+    "guichet.network",
     "guichet.portal",
 ]
 
@@ -166,6 +167,20 @@ STORAGES = {
 # Embedded mode serves static files straight from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "media")
+
+# Cache (import progress, throttling): files under var/ so web and worker share it;
+# production: CACHE_URL=redis://127.0.0.1:6379/1.
+CACHE_URL = env("CACHE_URL") or ""
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
+        }
+    )
+}
 
 # Email: files under var/mail/ by default.
 EMAIL_URL = env("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}"
