@@ -40,7 +40,7 @@ class ImportAbort(Exception):
         self.error = error
         self.table = table
         self.params = params
-        super().__init__(error.message("fr", **params))
+        super().__init__(error.message("fr", table=table, **params))
 
 
 class _RejectFile(Exception):
@@ -79,7 +79,7 @@ class ImportContext:
                     row=row,
                     column=column[:100],
                     code=error.code,
-                    message=error.message("fr", column=column, value=value, **params),
+                    message=error.message("fr", table=table, column=column, value=value, **params),
                     value=str(value if value is not None else "")[:255],
                 )
             )
