@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "guichet.operators",
     "guichet.accounts",
     "guichet.network",
+    "guichet.notifications",
     "guichet.portal",
 ]
 
@@ -267,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-verify-chain": {
         "task": "guichet.audit.tasks.verify_journal",
         "schedule": float(envint("AUDIT_VERIFY_INTERVAL", 3600)),
+    },
+    "notifications-requeue": {
+        "task": "guichet.notifications.tasks.requeue_due_emails",
+        "schedule": 300.0,
     },
 }
 
