@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "guichet.core",
     "guichet.audit",
     "guichet.operators",
@@ -82,9 +86,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guichet.core.middleware.GuichetErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 CSRF_FAILURE_VIEW = "guichet.core.views.csrf_failure"
 
@@ -128,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -207,6 +217,22 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Identifiers and sessions (Annex 4, IAM-03..06, IAM-11).
+GUICHET_SESSION_IDLE_MINUTES = envint("GUICHET_SESSION_IDLE_MINUTES", 15)
+GUICHET_DORMANCY_DAYS = envint("GUICHET_DORMANCY_DAYS", 183)
+GUICHET_DORMANCY_NOTICE_DAYS = envint("GUICHET_DORMANCY_NOTICE_DAYS", 15)
+GUICHET_DELETION_AFTER_DAYS = envint("GUICHET_DELETION_AFTER_DAYS", 365)
+GUICHET_LINK_VALIDITY_HOURS = envint("GUICHET_LINK_VALIDITY_HOURS", 72)
+GUICHET_MAX_IDENTIFIERS = envint("GUICHET_MAX_IDENTIFIERS", 100)
+GUICHET_PUBLIC_URL = env("GUICHET_PUBLIC_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
+# Failed logins: lock the identifier after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "guichet.core.middleware.client_ip"
+AXES_VERBOSE = False
 
 # REST API (DRF + drf-spectacular), TM Forum conventions.
 REST_FRAMEWORK = {

@@ -81,6 +81,10 @@ class Operator(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.arcep_code})"
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
 
 LEGAL_IDENTITY_FIELDS = (
     "name",
@@ -148,3 +152,67 @@ class Subscription(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.operator} — {self.service}"
+
+
+class Suspension(models.Model):
+    """One suspension of an operator's access (SEC-08): total, immediate, journaled, lifted explicitly."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="suspensions")
+    suspended_at = models.DateTimeField(_("suspendu le"))
+    suspended_by = models.CharField(_("suspendu par"), max_length=150)
+    reason = models.TextField(_("motif"))
+    lifted_at = models.DateTimeField(_("levée le"), null=True, blank=True)
+    lifted_by = models.CharField(_("levée par"), max_length=150, blank=True)
+    lift_note = models.TextField(_("note de levée"), blank=True)
+
+    class Meta:
+        ordering = ["-suspended_at"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+
+    def __str__(self) -> str:
+        return f"{self.operator} — {self.suspended_at:%d/%m/%Y}"
+
+
+class IncidentSeverity(models.TextChoices):
+    LOW = "low", _("Faible")
+    MEDIUM = "medium", _("Moyenne")
+    HIGH = "high", _("Élevée")
+    CRITICAL = "critical", _("Critique")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    CLOSED = "closed", _("Clos")
+
+
+INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    IncidentStatus.OPEN: frozenset({IncidentStatus.CLOSED}),
+    IncidentStatus.CLOSED: frozenset(),
+}
+
+
+class SecurityIncident(TimeStampedModel):
+    """Incident de sécurité declared by either side (SEC-07); the other side is emailed."""
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="security_incidents"
+    )
+    declared_by_provider = models.BooleanField(_("déclaré par le Fournisseur"))
+    declared_by = models.CharField(_("déclaré par"), max_length=150)
+    title = models.CharField(_("objet"), max_length=200)
+    description = models.TextField(_("description"))
+    severity = models.CharField(_("gravité"), max_length=10, choices=IncidentSeverity.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    occurred_at = models.DateTimeField(_("survenu le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("incident de sécurité")
+        verbose_name_plural = _("incidents de sécurité")
+
+    def __str__(self) -> str:
+        return self.title
