@@ -45,11 +45,17 @@ class Principal:
     channel: str = Channel.SYSTEM
     ip: str | None = None
     request_id: str = "-"
+    rights: frozenset[str] = frozenset()
+    suspended: bool = False
     user: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_operator(self) -> bool:
         return self.operator_id is not None and not self.is_provider
+
+    def has_right(self, right: str) -> bool:
+        """A right such as ``e-rdv:book`` (IAM-07); the Provider's staff hold every right."""
+        return self.is_provider or right in self.rights
 
     def via(
         self, channel: str, *, ip: str | None = None, request_id: str | None = None
@@ -76,6 +82,7 @@ class Principal:
 def principal_for_user(user: Any, *, channel: str, ip: str | None, request_id: str) -> Principal:
     """The principal of an authenticated person (``accounts.User`` duck-typed: core knows no domain)."""
     operator = getattr(user, "operator", None)
+    rights = getattr(user, "rights", None)
     return Principal(
         person_id=user.pk,
         login=user.get_username(),
@@ -86,6 +93,8 @@ def principal_for_user(user: Any, *, channel: str, ip: str | None, request_id: s
         channel=channel,
         ip=ip,
         request_id=request_id,
+        rights=frozenset(rights()) if callable(rights) else frozenset(),
+        suspended=bool(getattr(operator, "is_suspended", False)),
         user=user,
     )
 

@@ -101,6 +101,20 @@ READ_ONLY = define(
     "Votre profil est en lecture seule : cette modification vous est refusée.",
     "Your profile is read-only: this change is refused.",
 )
+ACCESS_SUSPENDED = define(
+    "SEC-008",
+    403,
+    "Forbidden",
+    "Accès suspendu : l'accès de votre opérateur à la plateforme est suspendu par le Fournisseur. Contactez votre administrateur.",
+    "Access suspended: your operator's access to the platform has been suspended by the Provider. Contact your administrator.",
+)
+MISSING_RIGHT = define(
+    "GEN-403-RIGHT",
+    403,
+    "Forbidden",
+    "Votre profil ne donne pas le droit « {right} ».",
+    "Your profile does not grant the right '{right}'.",
+)
 NOT_FOUND = define(
     "GEN-404",
     404,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,10 @@ class PrincipalMixin(LoginRequiredMixin):
         principal = resolve_principal(request)
         if principal is None:
             return self.handle_no_permission()
+        if principal.suspended:
+            # Suspension is total and immediate (SEC-08): the live session ends here.
+            logout(request)
+            return render_error(request, errors.ACCESS_SUSPENDED, errors.ACCESS_SUSPENDED.message())
         self.principal = principal
         if not self.allowed(principal):
             raise PermissionDenied

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,16 @@ class LoginForm(AuthenticationForm):
         "inactive": _(
             "Cet identifiant est désactivé. Contactez l'administrateur de votre opérateur."
         ),
+        "suspended": _(
+            "Accès suspendu : l'accès de votre opérateur à la plateforme est suspendu par le Fournisseur."
+        ),
     }
+
+    def confirm_login_allowed(self, user: object) -> None:
+        super().confirm_login_allowed(user)
+        operator = getattr(user, "operator", None)
+        if operator is not None and operator.is_suspended:
+            raise forms.ValidationError(self.error_messages["suspended"], code="suspended")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from guichet.core import errors
+from guichet.core.errors import GuichetError
 from guichet.core.principal import resolve_principal
 
 
@@ -18,6 +19,8 @@ class IsAuthenticatedPrincipal(BasePermission):
         principal = resolve_principal(request)
         if principal is None:
             return False
+        if principal.suspended:
+            raise GuichetError(errors.ACCESS_SUSPENDED)
         if request.method not in SAFE_METHODS and not principal.can_write:
             self.message = errors.READ_ONLY.message()
             self.code = errors.READ_ONLY.code
@@ -31,3 +34,23 @@ class ProviderOnly(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         principal = resolve_principal(request)
         return principal is not None and principal.is_provider
+
+
+class RequireRight(BasePermission):
+    """``permission_classes = [IsAuthenticatedPrincipal, RequireRight.of("e-rdv:book")]`` (IAM-07)."""
+
+    right: str = ""
+
+    @classmethod
+    def of(cls, right: str) -> type[RequireRight]:
+        return type(
+            f"Require_{right.replace(':', '_').replace('-', '_')}", (cls,), {"right": right}
+        )
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        principal = resolve_principal(request)
+        if principal is None:
+            return False
+        if not principal.has_right(self.right):
+            raise GuichetError(errors.MISSING_RIGHT, right=self.right)
+        return True
