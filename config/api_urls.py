@@ -16,6 +16,8 @@ urlpatterns = [
     path("v1/errors", ErrorCatalogueView.as_view(), name="error-list"),
     path("v1/errors/<str:code>", ErrorCodeView.as_view(), name="error-detail"),
     path("v1/", include(router.urls)),
+    path("v1/", include("guichet.accounts.api.people_urls")),
+    path("v1/", include("guichet.accounts.api.credentials_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -21,5 +21,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),
+    path("", include("guichet.accounts.portal.identifiers_urls")),
+    path("", include("guichet.accounts.portal.people_urls")),
+    path("", include("guichet.accounts.portal.sessions_urls")),
+    path("", include("guichet.accounts.portal.credentials_urls")),
+    path("", include("guichet.audit.portal.urls")),
+    path("", include("guichet.operators.portal.security_urls")),
     path("", include("guichet.portal.urls")),
 ]

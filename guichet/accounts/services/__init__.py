@@ -1,4 +1,7 @@
-"""Every change to people goes through here, with its audit record."""
+"""Every change to people goes through here, with its audit record.
+
+This package holds one module per concern (identifiers, profiles, sessions, credentials);
+the basics (creating a person, journaling logins) stay in this file."""
 
 from __future__ import annotations
 

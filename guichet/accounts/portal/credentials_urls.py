@@ -1,0 +1,3 @@
+"""URL routes of the credentials pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL routes of the identifiers pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL routes of the sessions pages."""
+
+urlpatterns: list = []
