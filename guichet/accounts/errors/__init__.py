@@ -23,3 +23,6 @@ PERSON_FORBIDDEN = define(
     "Vous ne pouvez pas gérer les personnes de cet opérateur.",
     "You may not manage this operator's people.",
 )
+
+# One module per concern, so that each registers its codes at start-up.
+from guichet.accounts.errors import credentials, identifiers, people, sessions  # noqa: E402, F401
