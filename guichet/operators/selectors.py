@@ -7,9 +7,16 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from guichet.accounts.models import Role
 from guichet.core.context import Principal
 from guichet.core.scoping import get_scoped, scope
-from guichet.operators.models import Operator, Subscription
+from guichet.operators.models import (
+    IncidentStatus,
+    Operator,
+    SecurityIncident,
+    Subscription,
+    Suspension,
+)
 
 
 def operators_for(actor: Principal) -> QuerySet[Operator]:
@@ -30,3 +37,67 @@ def active_subscriptions_for(actor: Principal, *, on: date | None = None) -> Que
         .filter(activated_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
     )
+
+
+# Security operations (SEC-07, SEC-08) ---------------------------------------------
+
+SECURITY_DECLARE = "security:declare"
+USERS_ADMINISTER = "users:administer"
+
+
+def is_operator_admin(actor: Principal) -> bool:
+    """An operator's administrator: right ``users:administer``, or role ADMIN until rights are wired."""
+    if not actor.is_operator:
+        return False
+    return actor.has_right(USERS_ADMINISTER) or getattr(actor.user, "role", None) == Role.ADMIN
+
+
+def may_handle_incidents(actor: Principal) -> bool:
+    """Provider staff, or an operator's person with ``security:declare`` or its administrator."""
+    return actor.is_provider or (
+        actor.is_operator and (actor.has_right(SECURITY_DECLARE) or is_operator_admin(actor))
+    )
+
+
+def operators_by_state_for(
+    actor: Principal, *, search: str = "", suspended: bool | None = None
+) -> QuerySet[Operator]:
+    """Operators within scope, searched by name, ARCEP code or SIREN, optionally by suspension."""
+    queryset = operators_for(actor)
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(arcep_code__iexact=search) | Q(siren=search)
+        )
+    if suspended is not None:
+        queryset = queryset.filter(suspended_at__isnull=not suspended)
+    return queryset.order_by("name")
+
+
+def suspensions_for(actor: Principal, operator: Operator) -> QuerySet[Suspension]:
+    """The suspension history of one operator (newest first), within scope."""
+    return scope(Suspension.objects.filter(operator=operator), actor).order_by("-suspended_at")
+
+
+def open_suspension(operator: Operator) -> Suspension | None:
+    """The suspension in force for ``operator``, if any (internal to the suspension services)."""
+    return (
+        Suspension.objects.filter(operator=operator, lifted_at__isnull=True)
+        .order_by("-suspended_at")
+        .first()
+    )
+
+
+def incidents_for(actor: Principal, *, status: str = "") -> QuerySet[SecurityIncident]:
+    """Security incidents within scope (Provider: all; operator: its own), newest first."""
+    if not may_handle_incidents(actor):
+        return SecurityIncident.objects.none()
+    queryset = scope(SecurityIncident.objects.select_related("operator"), actor)
+    if status in IncidentStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-id")
+
+
+def incident_for(actor: Principal, pk: int) -> SecurityIncident:
+    """One incident within scope, or GEN-404."""
+    return get_scoped(incidents_for(actor), actor, pk=pk)
