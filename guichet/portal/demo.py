@@ -1,4 +1,5 @@
-"""The small demo loaded by ``make run``: the Provider's staff and two operators, each with an admin.
+"""The small demo loaded by ``make run``: the Provider's staff, two operators, each with an admin,
+and a small generated network on the real Deux-Sèvres names with lines of both operators.
 
 Idempotent: running it again creates nothing twice and prints the same logins.
 """
@@ -13,6 +14,8 @@ from django.db import transaction
 from guichet.accounts import services as accounts_services
 from guichet.accounts.models import Role, User
 from guichet.core.context import Principal
+from guichet.network import generator
+from guichet.network.choices import ImportStatus
 from guichet.operators import services as operators_services
 from guichet.operators.models import Operator
 
@@ -66,6 +69,9 @@ class DemoLogin:
 DEMO_PROVIDER_STAFF = DemoLogin(
     "agent.fournisseur", "Gatine-Fibre-2026!", "Fournisseur (back-office)"
 )
+# Small enough for `make run` to start in seconds, big enough for every IPE state and PM phase.
+DEMO_NETWORK_PREMISES = 3_000
+DEMO_NETWORK_SEED = 79
 DEMO_OPERATOR_ADMINS = {
     "FGTT": DemoLogin("admin.fgtt", "Fgtt-Admin-2026!", "Administrateur Fibre Gâtine Télécom"),
     "MRNM": DemoLogin("admin.mrnm", "Mrnm-Admin-2026!", "Administrateur Marais Numérique"),
@@ -73,8 +79,11 @@ DEMO_OPERATOR_ADMINS = {
 
 
 @transaction.atomic
-def load_demo() -> list[DemoLogin]:
-    """Create what is missing of the demo; return the logins to print."""
+def load_demo(*, network: bool = True) -> list[DemoLogin]:
+    """Create what is missing of the demo; return the logins to print.
+
+    ``network=False`` leaves the generated network out (tests that only need the people).
+    """
     actor = Principal.system("demo")
     if not User.objects.filter(username=DEMO_PROVIDER_STAFF.login).exists():
         accounts_services.create_person(
@@ -105,4 +114,23 @@ def load_demo() -> list[DemoLogin]:
                 role=Role.ADMIN,
                 password=admin.password,
             )
+    if network:
+        _load_network(actor)
     return [DEMO_PROVIDER_STAFF, *DEMO_OPERATOR_ADMINS.values()]
+
+
+def _load_network(actor: Principal) -> None:
+    """Generate the demo network once (a succeeded generation means it is there)."""
+    if generator.has_generated():
+        return
+    operators = list(
+        Operator.objects.filter(arcep_code__in=DEMO_OPERATOR_ADMINS).order_by("arcep_code")
+    )
+    job = generator.generate(
+        actor=actor,
+        premises=DEMO_NETWORK_PREMISES,
+        seed=DEMO_NETWORK_SEED,
+        operators=operators,
+    )
+    if job.status != ImportStatus.SUCCEEDED:
+        raise RuntimeError(f"Réseau de démonstration non généré : {job.message}")
