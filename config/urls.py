@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("guichet.accounts.portal.credentials_urls")),
     path("", include("guichet.audit.portal.urls")),
     path("", include("guichet.operators.portal.security_urls")),
+    path("back-office/reseau/", include("guichet.network.portal.urls")),
     path("", include("guichet.portal.urls")),
 ]

@@ -3,15 +3,32 @@ through the e-services (eligibility, TAO…), which scope what they reveal (e.g.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guichet.core.context import Principal
-from guichet.core.errors import NOT_FOUND, GuichetError
+from guichet.core.errors import NOT_FOUND, VALIDATION_FAILED, GuichetError
 from guichet.core.scoping import scope
-from guichet.network.choices import ImportStatus
-from guichet.network.models import ImportJob, Line, Premises
+from guichet.network.choices import BuildingState, ImportStatus
+from guichet.network.importing.base import live_progress
+from guichet.network.models import (
+    Building,
+    ImportIssue,
+    ImportJob,
+    Line,
+    Nro,
+    OpticalRoute,
+    Pbo,
+    Pm,
+    Premises,
+    RouteFibre,
+)
 
 
 def _provider_only(actor: Principal) -> None:
@@ -52,3 +69,231 @@ def premises_for(actor: Principal) -> QuerySet[Premises]:
 def lines_for(actor: Principal) -> QuerySet[Line]:
     """Lines: all for the Provider, an operator's own otherwise."""
     return scope(Line.objects.select_related("premises", "operator"), actor)
+
+
+# --- Provider back-office: inventory search, premises, PM, import reports -------------------
+
+
+class SearchKind(models.TextChoices):
+    """What the back-office search box looks for."""
+
+    ADDRESS = "adresse", _("Adresse")
+    PTO = "pto", _("Référence PTO")
+    PM = "pm", pgettext_lazy("réseau", "PM")
+    PBO = "pbo", _("PBO")
+    LINE = "ligne", _("Ligne (ReferencePrestationPrise ou ND)")
+    HEXACLE = "hexacle", _("Hexaclé")
+    BUILDING = "immeuble", _("IdentifiantImmeuble")
+
+
+# Whitelisted sort keys of the premises list → ORDER BY columns ("-key" reverses them).
+PREMISES_SORTS: dict[str, tuple[str, ...]] = {
+    "adresse": (
+        "building__address__commune_name",
+        "building__address__street_name",
+        "building__address__number",
+        "building__address__suffix",
+        "staircase",
+        "floor",
+        "door",
+    ),
+    "immeuble": ("building__ipe_id", "staircase", "floor", "door"),
+    "structure": ("staircase", "floor", "door"),
+    "pto": ("pto_reference",),
+    "pbo": ("pbo__reference",),
+    "pm": ("building__pm__reference",),
+    "etat": ("building__state",),
+}
+DEFAULT_PREMISES_SORT = "adresse"
+# Number suffixes as people type them (bis, ter…) and as files store them (B, T…).
+_SUFFIX_WORDS = frozenset({"bis", "ter", "quater", "quinquies", "b", "t", "q", "c"})
+_POSTCODE = re.compile(r"^\d{5}$")
+_NUMBER = re.compile(r"^(\d{1,4})([a-z]*)$", re.IGNORECASE)
+
+
+def premises_sort(sort: str) -> str:
+    """``sort`` if it is a whitelisted key (optionally ``-`` prefixed), else the default."""
+    return sort if sort.removeprefix("-") in PREMISES_SORTS else DEFAULT_PREMISES_SORT
+
+
+def _order_by(sort: str) -> list[str]:
+    sort = premises_sort(sort)
+    descending = sort.startswith("-")
+    columns = PREMISES_SORTS[sort.removeprefix("-")]
+    # The primary key last keeps pages stable when the sorted values tie.
+    return [f"-{column}" if descending else column for column in (*columns, "pk")]
+
+
+def _address_filter(text: str) -> Q:
+    """Simple free-text address match: every word must appear somewhere in the address."""
+    condition = Q()
+    numbered = False
+    for word in text.replace(",", " ").split():
+        if _POSTCODE.match(word):
+            condition &= Q(building__address__postcode=word) | Q(building__address__insee=word)
+            continue
+        number = None if numbered else _NUMBER.match(word)
+        if number:
+            # Only the first number is the house number ("8 rue du 8 mai 1945").
+            numbered = True
+            condition &= Q(building__address__number=int(number.group(1)))
+            if number.group(2):
+                condition &= Q(building__address__suffix__istartswith=number.group(2)[0])
+            continue
+        if word.lower() in _SUFFIX_WORDS:
+            condition &= Q(building__address__suffix__istartswith=word[0])
+            continue
+        condition &= (
+            Q(building__address__street_name__icontains=word)
+            | Q(building__address__street_type__icontains=word)
+            | Q(building__address__commune_name__icontains=word)
+            | Q(building__address__locality__icontains=word)
+            | Q(building__address__former_commune_name__icontains=word)
+        )
+    return condition
+
+
+def _search_filter(query: str, kind: str) -> Q:
+    """The condition on premises for one search (identifiers are matched exactly, case aside)."""
+    if kind == SearchKind.ADDRESS:
+        return _address_filter(query)
+    key = query.strip().upper()
+    if kind == SearchKind.PTO:
+        return Q(pto_reference__istartswith=key) | Q(pto_code__iexact=key)
+    if kind == SearchKind.PM:
+        return (
+            Q(building__pm__reference__iexact=key)
+            | Q(building__pm__code__iexact=key)
+            | Q(pbo__pm__reference__iexact=key)
+        )
+    if kind == SearchKind.PBO:
+        return Q(pbo__reference__iexact=key) | Q(pbo__code__iexact=key)
+    if kind == SearchKind.LINE:
+        nd = re.sub(r"[\s.]", "", key)
+        lines = Line.objects.filter(
+            Q(reference__iexact=key) | Q(nd=nd) | Q(operator_order_reference__iexact=key)
+        )
+        # A subquery, not a join: a premises with several matching lines appears once.
+        return Q(pk__in=lines.values("premises_id"))
+    if kind == SearchKind.HEXACLE:
+        return Q(building__address__hexacle__iexact=key) | Q(
+            building__address__hexacle_street__iexact=key
+        )
+    if kind == SearchKind.BUILDING:
+        return Q(building__ipe_id__iexact=query.strip())
+    raise GuichetError(VALIDATION_FAILED, field="kind", detail=kind)
+
+
+def search_premises(
+    actor: Principal, query: str = "", kind: str = SearchKind.ADDRESS, sort: str = ""
+) -> QuerySet[Premises]:
+    """Premises matching a back-office search (all of them for an empty query), sorted (Provider staff)."""
+    premises = premises_for(actor)
+    if query.strip():
+        premises = premises.filter(_search_filter(query, kind))
+    return premises.order_by(*_order_by(sort))
+
+
+def pm_of(premises: Premises) -> Pm | None:
+    """The PM a premises hangs from: its building's (IPE), else its PBO's."""
+    return premises.building.pm or (premises.pbo.pm if premises.pbo else None)
+
+
+@dataclass(frozen=True)
+class PremisesDetail:
+    """A premises with everything its back-office page shows, read in a fixed number of queries."""
+
+    premises: Premises
+    pm: Pm | None
+    nro: Nro | None
+    route: OpticalRoute | None
+    hops: list[RouteFibre]
+    lines: list[Line]
+
+
+def premises_detail(actor: Principal, pk: int) -> PremisesDetail:
+    """One premises with its address, building, PBO, PM, NRO, optical route and lines (Provider staff)."""
+    _provider_only(actor)
+    premises = (
+        Premises.objects.select_related("building__address", "building__pm__nro", "pbo__pm__nro")
+        .filter(pk=pk)
+        .first()
+    )
+    if premises is None:
+        raise GuichetError(NOT_FOUND)
+    route = (
+        OpticalRoute.objects.select_related("pm__nro", "pbo", "pbo_fibre__cable")
+        .filter(premises=premises)
+        .first()
+    )
+    hops = (
+        list(route.hops.select_related("fibre__cable", "fibre__pbo").order_by("order"))
+        if route
+        else []
+    )
+    lines = list(premises.lines.select_related("operator", "route").order_by("-ordered_on", "-pk"))
+    pm = pm_of(premises) or (route.pm if route is not None else None)
+    return PremisesDetail(
+        premises=premises,
+        pm=pm,
+        nro=pm.nro if pm else None,
+        route=route,
+        hops=hops,
+        lines=lines,
+    )
+
+
+def pm_for(actor: Principal, pk: int) -> Pm:
+    """One PM with its NRO (Provider staff)."""
+    _provider_only(actor)
+    pm = Pm.objects.select_related("nro").filter(pk=pk).first()
+    if pm is None:
+        raise GuichetError(NOT_FOUND)
+    return pm
+
+
+@dataclass(frozen=True)
+class StateCount:
+    """Buildings and premises of a PM in one IPE state."""
+
+    state: str
+    label: str
+    buildings: int
+    premises: int
+
+
+def pm_state_counts(actor: Principal, pm: Pm) -> list[StateCount]:
+    """Buildings and premises of a PM by IPE state, in the states' life-cycle order."""
+    _provider_only(actor)
+    buildings = dict(
+        Building.objects.filter(pm=pm).values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    premises = dict(
+        Premises.objects.filter(building__pm=pm)
+        .values_list("building__state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        StateCount(state, label, buildings.get(state, 0), premises.get(state, 0))
+        for state, label in BuildingState.choices
+        if buildings.get(state) or premises.get(state)
+    ]
+
+
+def pbos_of_pm(actor: Principal, pm: Pm) -> QuerySet[Pbo]:
+    """The PBOs of a PM with their number of premises (``premises_total``)."""
+    _provider_only(actor)
+    return pm.pbos.annotate(premises_total=Count("premises")).order_by("reference", "pk")
+
+
+def import_issues_for(actor: Principal, job: ImportJob) -> QuerySet[ImportIssue]:
+    """The row-level errors and warnings of an import, in file order (Provider staff)."""
+    _provider_only(actor)
+    return job.issues.order_by("pk")
+
+
+def import_progress(actor: Principal, job: ImportJob) -> tuple[int, int | None]:
+    """(rows done, rows total) of an import: live from the cache while it runs (Provider staff)."""
+    _provider_only(actor)
+    return live_progress(job)

@@ -1,0 +1,1 @@
+"""Provider back-office pages of the network inventory (search, premises, PM, imports)."""
