@@ -16,7 +16,7 @@ from django.db.models import Max
 from guichet.core.context import Principal
 from guichet.network.choices import ImportKind, ImportStatus
 from guichet.network.generation import places
-from guichet.network.generation.builder import MODELS, Builder
+from guichet.network.generation.builder import Builder
 from guichet.network.generation.codes import BASE36, MAX_RUNS, RunCodes
 from guichet.network.generation.communes import (
     load_communes,
@@ -25,6 +25,7 @@ from guichet.network.generation.communes import (
 )
 from guichet.network.generation.reference import load
 from guichet.network.generation.syndics import make_syndics
+from guichet.network.generation.tables import MODELS
 from guichet.network.generation.writer import next_ids, now, reset_sequences
 from guichet.network.importing.base import ImportContext, run_import
 from guichet.network.models import Address, ImportJob, Nro
