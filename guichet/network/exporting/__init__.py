@@ -1,0 +1,1 @@
+"""Exporters of the network inventory: the files the Provider sends to operators (IPE)."""
