@@ -22,8 +22,12 @@ from guichet.network.choices import (
     PremisesKind,
     PtoState,
 )
+from guichet.network.importing.gracethd_addresses import rivoli_of
 from guichet.network.importing.gracethd_geo import ZoneIndex, point_in_rings
 from guichet.network.importing.gracethd_premises import derived_reference
+from guichet.network.importing.gracethd_routes import walk_back
+from guichet.network.importing.gracethd_tables import codec_of_cpg
+from guichet.network.importing.gracethd_topology import Feed, Topology
 from guichet.network.importing.values import is_pto_reference
 from guichet.network.models import (
     Address,
@@ -107,7 +111,13 @@ def _snapshot() -> dict[str, Any]:
 
 
 def test_net_02_demo_package_imports_completely() -> None:
-    job = _import(demo())
+    progress: list[tuple[int, int | None]] = []
+    job = import_now(
+        actor=ACTOR,
+        kind="gracethd",
+        source=demo(),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
 
     assert job.status == ImportStatus.SUCCEEDED, job.message
     assert job.counts == DEMO_COUNTS
@@ -126,6 +136,8 @@ def test_net_02_demo_package_imports_completely() -> None:
         "RouteFibre": 15,
     }
     assert Premises.objects.filter(pto_state=PtoState.EXISTING).count() == 21
+    done, total = progress[-1]
+    assert done == total == job.rows_total > 1000
     apply = AuditRecord.objects.get(action="network.import.apply", object_id=str(job.pk))
     assert apply.after["counts"]["premises"] == 21
     # The demo's own quirks are reported, not fatal: the address without ad_ietat…
@@ -150,6 +162,8 @@ def test_net_01_every_premises_resolves_to_pbo_pm_and_nro() -> None:
     assert chains["SF000180031330"][0] == "BP000180030675"
     assert chains["SF000180031092"][0] == "BP000180030676"
     assert chains["SF000180031284"][0] == "BP000180030705"
+    # Addresses without premises are placed in their PM area by their point.
+    assert not Building.objects.filter(pm=None).exists()
     building = Building.objects.get(ipe_id="AD000180031330")
     assert building.premises_count == 4
     assert building.building_type == "IMMEUBLE"
@@ -517,3 +531,35 @@ def test_point_in_polygon_handles_holes_and_multipolygons() -> None:
     assert index.find(5, 5) == ["Z-HOLE"]
     assert index.find(1, 9) == ["Z-BIG"]
     assert index.find(50, 50) == []
+
+
+def test_route_walk_stops_on_a_loop_of_splices() -> None:
+    topo = Topology(version=2)
+    topo.feeds = {
+        "F3": Feed("F2", "P3", "BP1", "", "", "1", ""),
+        "F2": Feed("F1", "P2", "", "", "", "1", ""),
+        "F1": Feed("F3", "P1", "", "", "", "1", ""),  # spliced back onto the route's end
+    }
+
+    walk = walk_back(topo, "F3")
+
+    assert walk.fibres == ["F1", "F2", "F3"]
+    assert (walk.pbo, walk.pbo_fibre, walk.pm) == ("BP1", "F2", "")
+
+
+@pytest.mark.parametrize(
+    ("cpg", "codec"),
+    [("UTF-8", "utf-8"), ("1252", "cp1252"), ("ANSI 1252", "cp1252"), ("8859_1", "latin-1")],
+)
+def test_shapefile_code_pages_are_understood(cpg: str, codec: str) -> None:
+    assert codec_of_cpg(cpg) == codec
+
+
+@pytest.mark.parametrize(
+    ("rivoli", "fantoir", "expected"),
+    [("", "0155", "0155"), ("0270A", "", "0270"), ("", "180030155X", "0155"), ("", "", "")],
+)
+def test_rivoli_comes_from_ad_rivoli_or_any_fantoir_form(
+    rivoli: str, fantoir: str, expected: str
+) -> None:
+    assert rivoli_of(rivoli, fantoir) == expected

@@ -197,13 +197,19 @@ def write_addresses(
             codes[ipe_id] = entry.code
             rows[ipe_id] = entry.building | {
                 "address_id": address_ids[entry.code],
-                "pm_id": pm_ids.get(entry.pm or ""),
+                "pm_id": pm_ids.get(entry.pm or _pm_around(topo, entry.point)),
             }
         building_ids = upsert(Building, "ipe_id", rows, tally=building_tally, merge=_merge_extra)
         buildings.update({codes[ipe_id]: pk for ipe_id, pk in building_ids.items()})
     run.counts["addresses"] = address_tally.total
     run.counts["buildings"] = building_tally.total
     return buildings
+
+
+def _pm_around(topo: Topology, point: tuple[float, float] | None) -> str:
+    """The PM area holding an address without premises (IPE lists every building of a PM)."""
+    found = topo.zsro_index.first(*point) if point is not None else None
+    return found or topo.only_pm
 
 
 def _ipe_id(run: Run, entry: _Entry, first_rows: dict[str, int]) -> str | None:

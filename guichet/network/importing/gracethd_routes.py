@@ -218,7 +218,8 @@ def write_routes(run: Run, topo: Topology, pbo_ids: dict[str, int], pm_ids: dict
 def _valid(run: Run, batch: list[RouteSpec], fibres: dict[str, int]) -> Iterator[RouteSpec]:
     for spec in batch:
         unknown = [f for f in spec.fibres if f not in fibres]
-        for fibre in unknown:
+        # A walked route's fibres come from positions, whose unknown fibres were reported there.
+        for fibre in unknown if spec.row is not None else ():
             run.error(
                 errors.IMPORT_UNKNOWN_REFERENCE, TABLE, spec.rows.get(fibre), "rt_fo_code", fibre
             )
