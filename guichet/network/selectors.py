@@ -18,6 +18,7 @@ from guichet.core.scoping import scope
 from guichet.network.choices import BuildingState, ImportStatus
 from guichet.network.importing.base import live_progress
 from guichet.network.models import (
+    Address,
     Building,
     ImportIssue,
     ImportJob,
@@ -108,16 +109,22 @@ DEFAULT_PREMISES_SORT = "adresse"
 # Number suffixes as people type them (bis, ter…) and as files store them (B, T…).
 _SUFFIX_WORDS = frozenset({"bis", "ter", "quater", "quinquies", "b", "t", "q", "c"})
 _POSTCODE = re.compile(r"^\d{5}$")
+PTO_FORMAT = re.compile(r"^[A-Z0-9]{2}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 _NUMBER = re.compile(r"^(\d{1,4})([a-z]*)$", re.IGNORECASE)
 
 
-def premises_sort(sort: str) -> str:
-    """``sort`` if it is a whitelisted key (optionally ``-`` prefixed), else the default."""
-    return sort if sort.removeprefix("-") in PREMISES_SORTS else DEFAULT_PREMISES_SORT
+def premises_sort(sort: str, query: str = "") -> str:
+    """``sort`` if it is a whitelisted key (optionally ``-`` prefixed), else the default one.
+
+    A search is sorted by address by default; the whole inventory by PTO reference, whose
+    index gives the first page at once where an address sort would sort every premises.
+    """
+    if sort.removeprefix("-") in PREMISES_SORTS:
+        return sort
+    return DEFAULT_PREMISES_SORT if query.strip() else "pto"
 
 
 def _order_by(sort: str) -> list[str]:
-    sort = premises_sort(sort)
     descending = sort.startswith("-")
     columns = PREMISES_SORTS[sort.removeprefix("-")]
     # The primary key last keeps pages stable when the sorted values tie.
@@ -153,34 +160,46 @@ def _address_filter(text: str) -> Q:
     return condition
 
 
+def _variants(text: str) -> set[str]:
+    """The text as typed and in capitals: identifiers are stored in capitals, and an exact
+    match (unlike ``iexact``, a ``LIKE`` on SQLite) uses the column's index."""
+    text = text.strip()
+    return {text, text.upper()}
+
+
 def _search_filter(query: str, kind: str) -> Q:
-    """The condition on premises for one search (identifiers are matched exactly, case aside)."""
+    """The condition on premises for one search (identifiers are matched exactly)."""
     if kind == SearchKind.ADDRESS:
         return _address_filter(query)
-    key = query.strip().upper()
+    keys = _variants(query)
     if kind == SearchKind.PTO:
-        return Q(pto_reference__istartswith=key) | Q(pto_code__iexact=key)
+        key = query.strip().upper()
+        if PTO_FORMAT.match(key):
+            return Q(pto_reference=key)
+        # A partial reference: its prefix (no index use, but rare and still bounded).
+        return Q(pto_reference__startswith=key) | Q(pto_code__in=keys)
     if kind == SearchKind.PM:
-        return (
-            Q(building__pm__reference__iexact=key)
-            | Q(building__pm__code__iexact=key)
-            | Q(pbo__pm__reference__iexact=key)
+        # Through the premises' own indexed keys (building, PBO): an OR across joined tables
+        # would scan every premises.
+        pms = Pm.objects.filter(Q(reference__in=keys) | Q(code__in=keys)).values("pk")
+        return Q(building_id__in=Building.objects.filter(pm_id__in=pms).values("pk")) | Q(
+            pbo_id__in=Pbo.objects.filter(pm_id__in=pms).values("pk")
         )
     if kind == SearchKind.PBO:
-        return Q(pbo__reference__iexact=key) | Q(pbo__code__iexact=key)
+        pbos = Pbo.objects.filter(Q(reference__in=keys) | Q(code__in=keys)).values("pk")
+        return Q(pbo_id__in=pbos)
     if kind == SearchKind.LINE:
-        nd = re.sub(r"[\s.]", "", key)
+        nd = re.sub(r"[\s.]", "", query)
         lines = Line.objects.filter(
-            Q(reference__iexact=key) | Q(nd=nd) | Q(operator_order_reference__iexact=key)
+            Q(reference__in=keys) | Q(nd=nd) | Q(operator_order_reference__in=keys)
         )
         # A subquery, not a join: a premises with several matching lines appears once.
         return Q(pk__in=lines.values("premises_id"))
     if kind == SearchKind.HEXACLE:
-        return Q(building__address__hexacle__iexact=key) | Q(
-            building__address__hexacle_street__iexact=key
-        )
+        addresses = Address.objects.filter(Q(hexacle__in=keys) | Q(hexacle_street__in=keys))
+        return Q(building__address_id__in=addresses.values("pk"))
     if kind == SearchKind.BUILDING:
-        return Q(building__ipe_id__iexact=query.strip())
+        return Q(building__ipe_id__in=keys)
     raise GuichetError(VALIDATION_FAILED, field="kind", detail=kind)
 
 
@@ -191,7 +210,7 @@ def search_premises(
     premises = premises_for(actor)
     if query.strip():
         premises = premises.filter(_search_filter(query, kind))
-    return premises.order_by(*_order_by(sort))
+    return premises.order_by(*_order_by(premises_sort(sort, query)))
 
 
 def pm_of(premises: Premises) -> Pm | None:

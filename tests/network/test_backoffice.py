@@ -342,7 +342,11 @@ def test_csv_export_of_the_current_result(inventory: SimpleNamespace, provider_s
     assert response["Content-Disposition"].startswith('attachment; filename="inventaire-locaux-')
     rows = _csv(response)
     assert rows[0] == [
-        "Adresse",
+        "Numéro",
+        "Complément",
+        "Voie",
+        "Code postal",
+        "Commune",
         "Code INSEE",
         "Hexaclé",
         "IdentifiantImmeuble",
@@ -357,17 +361,40 @@ def test_csv_export_of_the_current_result(inventory: SimpleNamespace, provider_s
         "État IPE",
     ]
     flats = sorted(inventory.flats, key=lambda p: p.pto_reference, reverse=True)
-    assert [row[8] for row in rows[1:]] == [p.pto_reference for p in flats]
-    first = rows[1]
-    assert first[0] == str(inventory.block.address)
-    assert first[3] == inventory.block.ipe_id
-    assert first[5:8] == ["A", "0", flats[0].door]
-    assert first[9:] == [
+    assert [row[12] for row in rows[1:]] == [p.pto_reference for p in flats]
+    address = inventory.block.address
+    assert rows[1] == [
+        str(address.number),
+        "",
+        "RUE DE LA GARE",
+        "79000",
+        "Niort",
+        "79191",
+        address.hexacle,
+        inventory.block.ipe_id,
+        "",
+        "A",
+        "0",
+        flats[0].door,
+        flats[0].pto_reference,
         "PTO existante",
         flats[0].pbo.reference,
         "DSNU-PM-SUD",
         "Convention signée",
     ]
+
+
+def test_csv_export_of_the_whole_inventory_reads_plain_values(
+    inventory: SimpleNamespace, provider_staff: Any
+) -> None:
+    client = _client(provider_staff)
+    with CaptureQueriesContext(connection) as queries:
+        rows = _csv(client.get(f"{SEARCH}export.csv"))
+    assert len(rows) == 5 and [row[12] for row in rows[1:]] == sorted(
+        p.pto_reference for p in [inventory.home, *inventory.flats]
+    )
+    # Session, person, then one query for the rows, whatever their number.
+    assert len([q for q in queries if "network_premises" in q["sql"]]) == 1
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:

@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 from guichet.core.errors import GuichetError
 from guichet.core.views import ProviderRequiredMixin
 from guichet.network import selectors, services
-from guichet.network.choices import ImportStatus
+from guichet.network.choices import BuildingState, ImportStatus, PtoState
 from guichet.network.portal.downloads import csv_response
 from guichet.network.portal.forms import ImportForm, SearchForm
 
@@ -55,9 +55,9 @@ class SearchMixin(ProviderRequiredMixin):
 
     def search(self) -> tuple[SearchForm, str, QuerySet[Premises] | None]:
         form = SearchForm(self.request.GET)
-        sort = selectors.premises_sort(self.request.GET.get("tri", ""))
         if not form.is_valid():
-            return form, sort, None
+            return form, selectors.premises_sort(""), None
+        sort = selectors.premises_sort(self.request.GET.get("tri", ""), form.cleaned_data["q"])
         premises = selectors.search_premises(
             self.principal, form.cleaned_data["q"], form.cleaned_data["type"], sort
         )
@@ -116,39 +116,40 @@ class InventoryExportView(SearchMixin, View):
         premises = self.search()[2]
         if premises is None:
             return redirect("network:search")
-        header = [
-            _("Adresse"),
-            _("Code INSEE"),
-            _("Hexaclé"),
-            _("IdentifiantImmeuble"),
-            _("Bâtiment"),
-            _("Escalier"),
-            _("Étage"),
-            _("Porte"),
-            _("Référence PTO"),
-            _("État PTO"),
-            _("PBO"),
-            pgettext("réseau", "PM"),
-            _("État IPE"),
-        ]
+        # Plain values, not model instances: an export may hold the whole inventory.
+        columns = {
+            "building__address__number": _("Numéro"),
+            "building__address__suffix": _("Complément"),
+            "building__address__street_name": _("Voie"),
+            "building__address__postcode": _("Code postal"),
+            "building__address__commune_name": _("Commune"),
+            "building__address__insee": _("Code INSEE"),
+            "building__address__hexacle": _("Hexaclé"),
+            "building__ipe_id": _("IdentifiantImmeuble"),
+            "building__name": _("Bâtiment"),
+            "staircase": _("Escalier"),
+            "floor": _("Étage"),
+            "door": _("Porte"),
+            "pto_reference": _("Référence PTO"),
+            "pto_state": _("État PTO"),
+            "pbo__reference": _("PBO"),
+            "building__pm__reference": pgettext("réseau", "PM"),
+            "pbo__pm__reference": "",
+            "building__state": _("État IPE"),
+        }
+        pto_states = {value: str(label) for value, label in PtoState.choices}
+        building_states = {value: str(label) for value, label in BuildingState.choices}
         rows = (
             (
-                p.building.address,
-                p.building.address.insee,
-                p.building.address.hexacle,
-                p.building.ipe_id,
-                p.building.name,
-                p.staircase,
-                p.floor,
-                p.door,
-                p.pto_reference,
-                p.get_pto_state_display(),
-                p.pbo.reference if p.pbo else "",
-                selectors.pm_of(p) or "",
-                p.building.get_state_display(),
+                *row[:13],
+                pto_states.get(row[13], row[13]),
+                row[14],
+                row[15] or row[16],  # the building's PM, else the PBO's (selectors.pm_of)
+                building_states.get(row[17], row[17]),
             )
-            for p in premises.iterator(chunk_size=2000)
+            for row in premises.values_list(*columns).iterator(chunk_size=2000)
         )
+        header = [label for label in columns.values() if label]
         filename = f"inventaire-locaux-{timezone.localdate():%Y%m%d}.csv"
         return csv_response(filename, header, rows)
 
