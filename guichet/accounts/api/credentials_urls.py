@@ -1,3 +1,11 @@
-"""URL routes (filled by the feature that owns this module)."""
+"""REST routes of system credentials (included under ``/api/v1/`` in the ``api`` namespace)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from guichet.accounts.api.credentials import ApiKeyViewSet, CertificateViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("api-keys", ApiKeyViewSet, basename="apikey")
+router.register("certificates", CertificateViewSet, basename="certificate")
+
+urlpatterns = router.urls
