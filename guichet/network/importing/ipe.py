@@ -244,6 +244,10 @@ class RowWriter:
             for row in rows
         ]
 
+    def _stamps(self, stamp: datetime, *names: str) -> dict[str, Any]:
+        at = connection.ops.adapt_datetimefield_value(stamp)
+        return {name: at for name in names if name in self.defaults}
+
     def insert(self, rows: list[dict[str, Any]], stamp: datetime) -> None:
         """Insert new rows (model defaults for the fields they omit)."""
         if not rows:
@@ -253,10 +257,8 @@ class RowWriter:
         placeholders = ", ".join(["%s"] * len(names))
         # Identifiers come from the model's meta, quoted; every value is a parameter.
         sql = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        at = connection.ops.adapt_datetimefield_value(stamp)
-        params = self._rows(
-            names, (self.defaults | row for row in rows), {"created_at": at, "updated_at": at}
-        )
+        fixed = self._stamps(stamp, "created_at", "updated_at")
+        params = self._rows(names, (self.defaults | row for row in rows), fixed)
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
@@ -264,12 +266,12 @@ class RowWriter:
         """Write the fields ``names`` of rows that carry their ``id`` and every value of ``names``."""
         if not rows:
             return
-        fields = [*sorted(names - {"updated_at"}), "updated_at", "id"]
+        fixed = self._stamps(stamp, "updated_at")
+        fields = [*sorted(names - fixed.keys()), *fixed, "id"]
         assignments = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in fields[:-1])
         sql = f"UPDATE {self.table} SET {assignments} WHERE id = %s"  # noqa: S608
-        at = connection.ops.adapt_datetimefield_value(stamp)
         with connection.cursor() as cursor:
-            cursor.executemany(sql, self._rows(fields, rows, {"updated_at": at}))
+            cursor.executemany(sql, self._rows(fields, rows, fixed))
 
 
 def cached(convert: Callable[[str | None], T]) -> Callable[[str | None], T]:
@@ -326,9 +328,10 @@ def _choice(choices: type[models.TextChoices], *, blank: bool) -> Callable[[str 
     return convert
 
 
-def _text(
+def bounded_text(
     max_length: int, *, pattern: str = "", required: bool = False
 ) -> Callable[[str | None], str]:
+    """A converter to a stripped string of at most ``max_length`` characters, matching ``pattern``."""
     regex = re.compile(pattern) if pattern else None
 
     def convert(value: str | None) -> str:
@@ -391,19 +394,19 @@ def street_number(number: str | None, suffix: str | None) -> tuple[int | None, s
 ADDRESS_FIELDS: dict[str, tuple[str, Callable[[str | None], Any]]] = {
     "CodeInseeImmeuble": (
         "insee",
-        cached(_text(5, pattern=r"^[0-9][0-9AB][0-9]{3}$", required=True)),
+        cached(bounded_text(5, pattern=r"^[0-9][0-9AB][0-9]{3}$", required=True)),
     ),
-    "CodePostalImmeuble": ("postcode", cached(_text(5, pattern=r"^[0-9]{5}$"))),
-    "CommuneImmeuble": ("commune_name", cached(_text(100))),
-    "CodeVoieRivoliImmeuble": ("rivoli", cached(_text(4))),
-    "TypeVoieImmeuble": ("street_type", cached(_text(30))),
-    "NomVoieImmeuble": ("street_name", cached(_text(200))),
+    "CodePostalImmeuble": ("postcode", cached(bounded_text(5, pattern=r"^[0-9]{5}$"))),
+    "CommuneImmeuble": ("commune_name", cached(bounded_text(100))),
+    "CodeVoieRivoliImmeuble": ("rivoli", cached(bounded_text(4))),
+    "TypeVoieImmeuble": ("street_type", cached(bounded_text(30))),
+    "NomVoieImmeuble": ("street_name", cached(bounded_text(200))),
     "TypeZone": ("zone_type", cached(_choice(ZoneType, blank=True))),
 }
 BUILDING_FIELDS: dict[str, tuple[str, Callable[[str | None], Any]]] = {
     "EtatImmeuble": ("state", cached(_choice(BuildingState, blank=False))),
     "TypeImmeuble": ("building_type", cached(_choice(BuildingType, blank=True))),
-    "BatimentImmeuble": ("name", cached(_text(60))),
+    "BatimentImmeuble": ("name", cached(bounded_text(60))),
     "NombreLogementsAdresseIPE": ("premises_count", cached(_count)),
     "DateCablageAdresse": ("cabling_on", cached(ipe_date)),
     "DateSignatureConvention": ("convention_signed_on", cached(ipe_date)),
@@ -413,15 +416,15 @@ BUILDING_FIELDS: dict[str, tuple[str, Callable[[str | None], Any]]] = {
 PM_FIELDS: dict[str, tuple[str, Callable[[str | None], Any]]] = {
     "DateInstallationPM": ("installed_on", cached(ipe_date)),
     "DatePremiereMADPM": ("first_provision_on", cached(ipe_date)),
-    "TypeEmplacementPM": ("location_type", cached(_text(30))),
+    "TypeEmplacementPM": ("location_type", cached(bounded_text(30))),
     "CapaciteMaxPM": ("capacity", cached(_positive)),
-    "TypeIngenierie": ("engineering", cached(_text(10))),
+    "TypeIngenierie": ("engineering", cached(bounded_text(10))),
     "NombreLogementsPM": ("premises_count", cached(_positive)),
-    "CodeInseePM": ("insee", cached(_text(5))),
+    "CodeInseePM": ("insee", cached(bounded_text(5))),
 }
 _pm_state = cached(_choice(PmState, blank=True))
-_ipe_id = _text(30, required=True)
-_pm_reference = cached(_text(20))
+_ipe_id = bounded_text(30, required=True)
+_pm_reference = cached(bounded_text(20))
 # Columns the model stores elsewhere, or derives (never kept in ``extra``).
 MODELLED_COLUMNS = frozenset(
     {*ADDRESS_FIELDS, *BUILDING_FIELDS, *PM_FIELDS, *MANAGER_KEYS, *COORDINATE_COLUMNS}
