@@ -136,28 +136,34 @@ def subscribed_services_of(operator_id: int, *, login: str = "") -> frozenset[st
 _CACHE_ATTR = "_guichet_rights"
 
 
-def rights_of(user: Any) -> frozenset[str]:
+def rights_of(user: Any, *, subscribed_services: Iterable[str] | None = None) -> frozenset[str]:
     """Effective rights of a person (two queries: profiles, subscriptions), cached on the instance.
 
     ``request.user`` lives for one request, so the cache lasts one request; call
     :func:`forget_rights` after changing a person's profiles or role in the same request.
-    Provider staff hold every right; an identifier that is not active holds none.
+    Prefetched profiles and ``subscribed_services`` (codes of the person's operator) save
+    the queries when listing many people. Provider staff hold every right; a deactivated
+    or deleted identifier holds none (a pending one shows what it will hold).
     """
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if user.operator_id is None:
         rights = ALL_RIGHTS
-    elif not user.is_active or user.state in (IdentifierState.DEACTIVATED, IdentifierState.DELETED):
+    elif user.state in (IdentifierState.DEACTIVATED, IdentifierState.DELETED):
         rights = frozenset()
     else:
-        profile_rights: set[str] = set()
-        for codes in user.profiles.values_list("rights", flat=True):
-            profile_rights.update(codes or ())
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("profiles")
+        rows = (
+            [profile.rights for profile in prefetched]
+            if prefetched is not None
+            else user.profiles.values_list("rights", flat=True)
+        )
+        profile_rights = {code for codes in rows for code in (codes or ())}
+        if subscribed_services is None:
+            subscribed_services = subscribed_services_of(user.operator_id, login=user.username)
         rights = effective_rights(
-            profile_rights,
-            role=user.role,
-            subscribed_services=subscribed_services_of(user.operator_id, login=user.username),
+            profile_rights, role=user.role, subscribed_services=subscribed_services
         )
     setattr(user, _CACHE_ATTR, rights)
     return rights

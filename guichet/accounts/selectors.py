@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from guichet.accounts.choices import IdentifierState
@@ -20,8 +21,6 @@ def people_for(actor: Principal) -> QuerySet[User]:
 # ---------------------------------------------------------------------------
 # People administration and profiles (IAM-07, IAM-10) — owned by the profiles feature.
 # ---------------------------------------------------------------------------
-
-IDENTIFIER_CAP = 100  # Annex 4: at most 100 identifiers per operator (IAM-02)
 
 
 def administered_people_for(actor: Principal) -> QuerySet[User]:
@@ -65,13 +64,19 @@ def assignable_profiles_for(actor: Principal, operator_id: int) -> QuerySet[Prof
 
 
 def identifiers_used(actor: Principal, operator_id: int) -> int:
-    """Identifiers counted against the cap of 100: every state but deleted (IAM-02)."""
+    """Identifiers counted against the cap of 100 (IAM-02) as issuance counts them: every
+    state but deleted, an identifier replaced after a loss counting once with its successor."""
     return (
         administered_people_for(actor)
-        .filter(operator_id=operator_id)
+        .filter(operator_id=operator_id, replaced_by__isnull=True)
         .exclude(state=IdentifierState.DELETED)
         .count()
     )
+
+
+def identifier_cap() -> int:
+    """The cap of Annex 4 (``GUICHET_MAX_IDENTIFIERS``, 100)."""
+    return settings.GUICHET_MAX_IDENTIFIERS
 
 
 def service_names() -> dict[str, str]:

@@ -65,12 +65,12 @@ PROFILE_OTHER_OPERATOR = define(
     "Le profil « {profile} » appartient à un autre opérateur.",
     "The profile '{profile}' belongs to another operator.",
 )
-TRANSITION_REFUSED = define(
+NEVER_INITIALISED = define(
     "IAM-049",
     409,
     "Conflict",
-    "L'identifiant {login} est à l'état « {state} » : il ne peut pas passer à l'état « {target} ».",
-    "Identifier {login} is '{state}': it cannot become '{target}'.",
+    "L'identifiant {login} n'a jamais été initialisé (aucun mot de passe défini) : il ne peut pas être réactivé. Faites émettre un nouvel identifiant pour cette personne.",
+    "Identifier {login} was never initialised (no password was set): it cannot be reactivated. Have a new identifier issued for this person.",
 )
 SELF_CHANGE_REFUSED = define(
     "IAM-050",
