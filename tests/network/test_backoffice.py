@@ -45,7 +45,9 @@ from guichet.network.models import (
     RouteFibre,
 )
 from guichet.network.portal.downloads import safe_cell
+from guichet.network.portal.views import _count_label
 from tests.network.factories import make_building, make_pm
+from tests.network.gracethd_fixtures import demo, zip_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -550,7 +552,7 @@ def test_net_03_import_started_from_the_back_office_runs_in_the_background(
     assert f"Import n° {job.pk} enregistré" in html  # the success message
     assert 'id="import-status" class="status-succeeded">Terminé<' in html
     assert "2 lignes sur 2 (100 %)" in html
-    assert "<dt>communes</dt><dd>2</dd>" in html
+    assert "<dt>Communes</dt><dd>2</dd>" in html
     assert 'id="no-issue"' in html
     assert 'hx-trigger="every 2s"' not in html  # finished: no polling
 
@@ -728,3 +730,49 @@ def test_gen_05_inventory_pages_speak_english(
     assert ">PTO reference<" in html and "Staircase / floor / door" in html
     html = client.get(f"{SEARCH}locaux/{inventory.home.pk}/").content.decode()
     assert "Route hops, from the PM to the outlet" in html and "Outlet (PTO) and PBO" in html
+
+
+def test_net_02_gracethd_demo_uploaded_in_the_back_office_is_browsable(
+    provider_staff: Any,
+    worker: list[str],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+) -> None:
+    archive = zip_folder(demo(), tmp_path / "demo01.zip")
+    client = _client(provider_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{SEARCH}imports/nouveau/",
+            {
+                "kind": ImportKind.GRACETHD,
+                "source": SimpleUploadedFile("demo01.zip", archive.read_bytes()),
+            },
+        )
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"{SEARCH}imports/{job.pk}/"
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    html = client.get(response["Location"]).content.decode()
+    assert "<dt>Locaux</dt><dd>21</dd>" in html and "<dt>Routes optiques</dt><dd>4</dd>" in html
+
+    # The whole inventory, then one premises with a route found by its PTO reference.
+    listing = client.get(SEARCH).content.decode()
+    assert 'id="result-count">21 locaux<' in listing
+    routed = OpticalRoute.objects.exclude(premises=None).select_related("premises", "pm").first()
+    found = client.get(SEARCH, {"type": "pto", "q": routed.premises.pto_reference}).content.decode()
+    assert _ptos(found) == [routed.premises.pto_reference]
+    page = client.get(f"{SEARCH}locaux/{routed.premises.pk}/").content.decode()
+    hops = re.findall(r"<td class=\"number\">(\d+)</td>\s*<td><code>", page)
+    assert hops == [str(n) for n in range(1, routed.hops.count() + 1)] and hops
+    assert routed.pm.reference in page
+    pm_page = client.get(f"{SEARCH}pm/{routed.pm.pk}/").content.decode()
+    assert re.search(
+        r"<th scope=\"row\">Total</th><td class=\"number\">16</td><td class=\"number\">21</td>",
+        pm_page,
+    )
+
+
+def test_import_counts_are_named_for_people() -> None:
+    assert _count_label("premises") == "Locaux"
+    assert _count_label("addresses_created") == "Adresses (créations)"
+    assert _count_label("buildings_updated") == "Immeubles (mises à jour)"
+    assert _count_label("something_new") == "something_new"

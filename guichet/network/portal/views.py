@@ -40,6 +40,42 @@ SORTABLE_COLUMNS = (
     ("etat", gettext_lazy("État IPE")),
 )
 
+# What the importers count (``ImportJob.counts`` keys), for people; unknown keys show as they are.
+COUNT_NOUNS = {
+    "addresses": gettext_lazy("Adresses"),
+    "buildings": gettext_lazy("Immeubles"),
+    "premises": gettext_lazy("Locaux"),
+    "ptos": gettext_lazy("PTO"),
+    "pbos": gettext_lazy("PBO"),
+    "pms": pgettext_lazy("réseau", "PM"),
+    "nros": gettext_lazy("NRO"),
+    "cables": gettext_lazy("Câbles"),
+    "fibres": gettext_lazy("Fibres"),
+    "positions": gettext_lazy("Positions"),
+    "routes": gettext_lazy("Routes optiques"),
+    "lines": gettext_lazy("Lignes"),
+    "communes": gettext_lazy("Communes"),
+    "streets": gettext_lazy("Voies"),
+    "rows": gettext_lazy("Lignes du fichier"),
+    "rejected": gettext_lazy("Lignes rejetées"),
+    "gracethd_version": gettext_lazy("Version GraceTHD"),
+}
+COUNT_SUFFIXES = {
+    "created": gettext_lazy("créations"),
+    "updated": gettext_lazy("mises à jour"),
+    "deleted": gettext_lazy("suppressions"),
+}
+
+
+def _count_label(key: str) -> str:
+    """« Adresses (créations) » for ``addresses_created``; the key itself when unknown."""
+    if key in COUNT_NOUNS:
+        return str(COUNT_NOUNS[key])
+    base, _sep, suffix = key.rpartition("_")
+    if base in COUNT_NOUNS and suffix in COUNT_SUFFIXES:
+        return f"{COUNT_NOUNS[base]} ({COUNT_SUFFIXES[suffix]})"
+    return key
+
 
 def _page(request: HttpRequest, items: QuerySet[Any], size: int) -> tuple[Page, list[Any]]:
     """The requested page (the last one when out of range) and its elided page links."""
@@ -252,7 +288,7 @@ class ImportDetailView(ImportProgressMixin, TemplateView):
             self.request, selectors.import_issues_for(self.principal, job), ISSUES_PAGE_SIZE
         )
         context.update(
-            counts=sorted((job.counts or {}).items()),
+            counts=sorted((_count_label(key), value) for key, value in (job.counts or {}).items()),
             page_obj=page,
             page_links=links,
             page_query="",
