@@ -1,3 +1,11 @@
-"""URL routes (filled by the feature that owns this module)."""
+"""REST routes of people and profiles (included under ``/api/v1/`` in the ``api`` namespace)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from guichet.accounts.api.people import PersonViewSet, ProfileViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("people", PersonViewSet, basename="person")
+router.register("profiles", ProfileViewSet, basename="profile")
+
+urlpatterns = router.urls
