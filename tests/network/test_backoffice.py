@@ -58,9 +58,16 @@ PTO_CELL = re.compile(
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The people of these tests need no argon2: hashing is most of a test's set-up time."""
+def _isolated_settings(settings: Any) -> None:
+    """No argon2 (hashing is most of a test's set-up time), and a private cache: the default
+    one is a folder shared with any other test run on the machine, job numbers included."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "network-backoffice-tests",
+        }
+    }
 
 
 # --- builders ---------------------------------------------------------------------------------

@@ -36,8 +36,15 @@ PASSWORD = "Un-mot-de-passe-2026!"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
+def _isolated_settings(settings: Any) -> None:
+    """Fast hashing; a private cache (the live server is a thread of this process)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "network-backoffice-browser-tests",
+        }
+    }
 
 
 @pytest.fixture
@@ -122,7 +129,7 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
         # The worker moves on, then finishes: the page follows without a click.
         cache.set(progress_key(job.pk), (800, 1000))
         expect(page.locator("#import-progress-text")).to_have_text(
-            "800 lignes sur 1000 (80 %)", timeout=6_000
+            "800 lignes sur 1000 (80 %)", timeout=10_000
         )
         ImportIssue.objects.create(
             job=job,
@@ -140,7 +147,7 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
             warning_count=1,
             counts={"immeubles": 1000},
         )
-        expect(page.locator("#import-status")).to_have_text("Terminé", timeout=6_000)
+        expect(page.locator("#import-status")).to_have_text("Terminé", timeout=10_000)
         expect(
             page.get_by_role("table", name=re.compile("Erreurs et avertissements"))
         ).to_contain_text("NET-006")
