@@ -47,9 +47,10 @@ def enrolment_context(device: TOTPDevice) -> dict[str, Any]:
 
 
 def no_store(response: HttpResponse) -> HttpResponse:
-    """Pages carrying a secret or a token: never cached, never sent as a referrer."""
+    """Pages carrying a secret or a token: never cached, never sent to another site as a
+    referrer ("no-referrer" would make browsers send ``Origin: null`` and fail the CSRF check)."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -104,28 +104,33 @@ class InitialPasswordForm(LevelChoiceMixin, AccessibleForm):
     password2 = _password_field(_("Confirmation du mot de passe"), "new-password")
 
 
-class CodeForm(AccessibleForm):
-    """A TOTP code, or (at login) a recovery code."""
-
-    code = forms.CharField(
-        label=_("Code à 6 chiffres"),
+def _code_field(label: Any, help_text: Any, inputmode: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=20,
-        help_text=_("Affiché par votre application d'authentification."),
+        help_text=help_text,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+            attrs={"autocomplete": "one-time-code", "inputmode": inputmode, "spellcheck": "false"}
         ),
     )
 
 
-class LoginCodeForm(CodeForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["code"].label = _("Code d'authentification")
-        self.fields["code"].help_text = _(
-            "Le code à 6 chiffres de votre application, ou l'un de vos codes de secours."
-        )
-        self.fields["code"].widget.attrs["inputmode"] = "text"
-        self._describe()
+class CodeForm(AccessibleForm):
+    """The first TOTP code, confirming an enrolment."""
+
+    code = _code_field(
+        _("Code à 6 chiffres"), _("Affiché par votre application d'authentification."), "numeric"
+    )
+
+
+class LoginCodeForm(AccessibleForm):
+    """Second login step: a TOTP code or a recovery code."""
+
+    code = _code_field(
+        _("Code d'authentification"),
+        _("Le code à 6 chiffres de votre application, ou l'un de vos codes de secours."),
+        "text",
+    )
 
 
 class PasswordChangeForm(AccessibleForm):
