@@ -24,9 +24,10 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
@@ -41,7 +42,7 @@ from guichet.network.importing.ipe import (
     provider_code,
     to_lambert93,
 )
-from guichet.network.models import Building
+from guichet.network.models import COMMERCIAL_NOTICE, Building
 
 if TYPE_CHECKING:  # another domain: its model only names the recipient
     from guichet.operators.models import Operator
@@ -62,18 +63,30 @@ def ipe_filename(operator: Operator | str, on: date | None = None) -> str:
     return f"{provider_code()}_{code}_PM_IPEZMD_V30_{day:%Y%m%d}.csv"
 
 
+@lru_cache(maxsize=4_096)
+def _ipe_date(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _ipe_float(value: float) -> str:
+    # repr() is the shortest text that reads back as the same float: exact round trip.
+    return repr(value).removesuffix(".0").replace(".", ",")
+
+
+_FORMATS: dict[type, Callable[[Any], str]] = {
+    str: str,
+    int: str,
+    bool: lambda value: "O" if value else "N",
+    float: _ipe_float,
+    date: _ipe_date,
+    type(None): lambda value: "",
+}
+
+
 def ipe_value(value: Any) -> str:
     """One value as the IPE writes it: yyyyMMdd, O/N, decimal comma, '' for None."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "O" if value else "N"
-    if isinstance(value, date):
-        return value.strftime("%Y%m%d")
-    if isinstance(value, float):
-        # repr() is the shortest text that reads back as the same float: exact round trip.
-        return repr(value).removesuffix(".0").replace(".", ",")
-    return str(value)
+    # Dispatch on the exact type: bool before int, date (not datetime) as a day.
+    return _FORMATS.get(type(value), str)(value)
 
 
 @contextmanager
@@ -124,71 +137,103 @@ def exportable_buildings(as_of: date) -> QuerySet[Building]:
     return Building.objects.exclude(stale).select_related("address", "pm").order_by("ipe_id")
 
 
-def ipe_lines(buildings: Iterable[Building]) -> Iterator[dict[str, Any]]:
-    """The IPE line of each building (``{Interop column: value}``)."""
-    pm_l93: dict[int, tuple[float, float]] = {}  # few PMs: converted once each
+# What a line needs, read as plain values: no model instances, no timestamps to convert.
+BUILDING_VALUES = (
+    "ipe_id", "name", "premises_count", "state", "convention_signed_on", "cabling_on",
+    "source_modified_on", "building_type", "manager_consent_needed", "manager", "extra", "pm_id",
+)  # fmt: skip
+ADDRESS_VALUES = (
+    "rivoli", "insee", "postcode", "commune_name", "hexacle", "street_type", "street_name",
+    "number", "suffix", "zone_type", "x_l93", "y_l93", "longitude", "latitude",
+)  # fmt: skip
+PM_VALUES = (
+    "reference", "state", "installed_on", "location_type", "capacity", "insee", "engineering",
+    "premises_count", "first_provision_on", "longitude", "latitude",
+)  # fmt: skip
+LINE_VALUES = (
+    *BUILDING_VALUES,
+    *(f"address__{name}" for name in ADDRESS_VALUES),
+    *(f"pm__{name}" for name in PM_VALUES),
+)
+
+
+def _pm_columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    first_provision = row["pm__first_provision_on"]
+    return {
+        "ReferencePM": row["pm__reference"],
+        "EtatPM": row["pm__state"],
+        "DateInstallationPM": row["pm__installed_on"],
+        "TypeEmplacementPM": row["pm__location_type"],
+        "CapaciteMaxPM": row["pm__capacity"],
+        "CodeInseePM": row["pm__insee"],
+        "TypeIngenierie": row["pm__engineering"],
+        "NombreLogementsPM": row["pm__premises_count"],
+        "DatePremiereMADPM": first_provision,
+        "DateMiseEnServiceCommercialePM": (
+            first_provision + COMMERCIAL_NOTICE if first_provision else None
+        ),
+    }
+
+
+def ipe_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The IPE line (``{Interop column: value}``) of each ``exportable_buildings().values(*LINE_VALUES)`` row."""
+    pms: dict[int, dict[str, Any]] = {}  # PM columns, once per PM (few)
+    pm_l93: dict[int, tuple[float, float]] = {}
     own_code = provider_code()
-    for building in buildings:
-        address, pm, extra = building.address, building.pm, building.extra or {}
+    for row in rows:
+        extra, manager = row["extra"] or {}, row["manager"] or {}
         line: dict[str, Any] = {column: extra.get(column) for column in EXTRA_STANDARD_COLUMNS}
-        line |= {column: building.manager.get(key) for column, key in MANAGER_KEYS.items()}
+        line |= {column: manager.get(key) for column, key in MANAGER_KEYS.items()}
         line |= {
-            "IdentifiantImmeuble": building.ipe_id,
-            "CodeVoieRivoliImmeuble": address.rivoli,
-            "CodeInseeImmeuble": address.insee,
-            "CodePostalImmeuble": address.postcode,
-            "CommuneImmeuble": address.commune_name,
-            "CodeAdresseImmeuble": address.hexacle,
-            "TypeVoieImmeuble": address.street_type,
-            "NomVoieImmeuble": address.street_name,
-            "NumeroVoieImmeuble": address.number,
-            "ComplementNumeroVoieImmeuble": address.suffix,
-            "BatimentImmeuble": building.name,
-            "NombreLogementsAdresseIPE": building.premises_count,
-            "EtatImmeuble": building.state,
-            "DateSignatureConvention": building.convention_signed_on,
-            "DateCablageAdresse": building.cabling_on,
-            "DateDerniereModification": building.source_modified_on,
-            "TypeImmeuble": building.building_type,
-            "AccordGestionnaireImmeubleNecessaire": building.manager_consent_needed,
-            "TypeZone": address.zone_type,
+            "IdentifiantImmeuble": row["ipe_id"],
+            "CodeVoieRivoliImmeuble": row["address__rivoli"],
+            "CodeInseeImmeuble": row["address__insee"],
+            "CodePostalImmeuble": row["address__postcode"],
+            "CommuneImmeuble": row["address__commune_name"],
+            "CodeAdresseImmeuble": row["address__hexacle"],
+            "TypeVoieImmeuble": row["address__street_type"],
+            "NomVoieImmeuble": row["address__street_name"],
+            "NumeroVoieImmeuble": row["address__number"],
+            "ComplementNumeroVoieImmeuble": row["address__suffix"],
+            "BatimentImmeuble": row["name"],
+            "NombreLogementsAdresseIPE": row["premises_count"],
+            "EtatImmeuble": row["state"],
+            "DateSignatureConvention": row["convention_signed_on"],
+            "DateCablageAdresse": row["cabling_on"],
+            "DateDerniereModification": row["source_modified_on"],
+            "TypeImmeuble": row["building_type"],
+            "AccordGestionnaireImmeubleNecessaire": row["manager_consent_needed"],
+            "TypeZone": row["address__zone_type"],
             "CodeOI": extra.get("CodeOI") or own_code,
         }
-        lambert = address.x_l93 is not None and address.y_l93 is not None
-        if lambert:
+        x, y = row["address__x_l93"], row["address__y_l93"]
+        lambert = x is not None and y is not None
+        if not lambert:
+            x, y = row["address__longitude"], row["address__latitude"]
+        if x is not None and y is not None:
             line |= {
-                "TypeProjectionGeographique": "RFG93",
-                "CoordonneeImmeubleX": address.x_l93,
-                "CoordonneeImmeubleY": address.y_l93,
+                "TypeProjectionGeographique": "RFG93" if lambert else "WGS84",
+                "CoordonneeImmeubleX": x,
+                "CoordonneeImmeubleY": y,
             }
-        elif address.longitude is not None and address.latitude is not None:
-            line |= {
-                "TypeProjectionGeographique": "WGS84",
-                "CoordonneeImmeubleX": address.longitude,
-                "CoordonneeImmeubleY": address.latitude,
-            }
-        if pm is not None:
-            line |= {
-                "ReferencePM": pm.reference,
-                "EtatPM": pm.state,
-                "DateInstallationPM": pm.installed_on,
-                "TypeEmplacementPM": pm.location_type,
-                "CapaciteMaxPM": pm.capacity,
-                "CodeInseePM": pm.insee,
-                "TypeIngenierie": pm.engineering,
-                "NombreLogementsPM": pm.premises_count,
-                "DateMiseEnServiceCommercialePM": pm.commercial_opening_on,
-                "DatePremiereMADPM": pm.first_provision_on,
-            }
-            if pm.longitude is not None and pm.latitude is not None:
-                if lambert:
-                    if pm.pk not in pm_l93:
-                        pm_l93[pm.pk] = to_lambert93(pm.longitude, pm.latitude)
-                    x, y = pm_l93[pm.pk]
-                else:
-                    x, y = pm.longitude, pm.latitude
-                    line.setdefault("TypeProjectionGeographique", "WGS84")
-                line |= {"CoordonneePMX": x, "CoordonneePMY": y}
+        pm_id = row["pm_id"]
+        if pm_id is None:
+            yield line
+            continue
+        if pm_id not in pms:
+            pms[pm_id] = _pm_columns(row)
+        line |= pms[pm_id]
+        lon, lat = row["pm__longitude"], row["pm__latitude"]
+        if lon is not None and lat is not None:
+            if lambert:
+                if pm_id not in pm_l93:
+                    # Millimetres: re-imported and rounded to 1e-7°, they give back lon/lat.
+                    x93, y93 = to_lambert93(lon, lat)
+                    pm_l93[pm_id] = (round(x93, 3), round(y93, 3))
+                lon, lat = pm_l93[pm_id]
+            else:
+                line.setdefault("TypeProjectionGeographique", "WGS84")
+            line |= {"CoordonneePMX": lon, "CoordonneePMY": lat}
         yield line
 
 
@@ -206,5 +251,5 @@ def write_ipe(
     log it and is kept for per-operator content should the contract ever bring some.
     """
     day = as_of or timezone.localdate()
-    buildings = exportable_buildings(day).iterator(chunk_size=CHUNK_SIZE)
-    return write_ipe_rows(target, ipe_lines(buildings))
+    rows = exportable_buildings(day).values(*LINE_VALUES).iterator(chunk_size=CHUNK_SIZE)
+    return write_ipe_rows(target, ipe_lines(rows))

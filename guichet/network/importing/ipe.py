@@ -5,6 +5,8 @@ One line of the file is one :class:`Building` (keyed by ``IdentifiantImmeuble``)
 one address) served by a :class:`Pm` (keyed by ``ReferencePM``). Re-importing a file
 updates in place: nothing is duplicated and unchanged rows are not written.
 
+``DateMiseEnServiceCommercialePM`` is not read: it is derived (first provision + 3 months).
+
 Column sets (DOMAIN.md §2.1): v2.0 is the 60 columns of a real ``…_IPEZMD_V20_…`` file, in
 its order; v3.0 adds the columns seen in recent v3 IPEs. The normative v3.x table is not
 public, so any other column is accepted and kept in ``Building.extra``. So are standard
@@ -13,8 +15,12 @@ A column absent from the file leaves its field alone; a present but empty one cl
 
 Speed (250,000 lines in under a minute, flat memory): lines are streamed and handled in
 batches of :data:`BATCH_SIZE`, with one query per batch to fetch the existing addresses and
-buildings, ``bulk_create`` for new rows and ``bulk_update`` for changed ones. PMs are few:
-they are all loaded once and written at the end.
+buildings, one ``executemany`` INSERT for the new rows and one UPDATE for the changed ones
+(:class:`RowWriter`). PMs are few: loaded once, written with the ORM at the end. An
+identifier repeated across batches is told by a bitmap of the ids met (:class:`PkMarks`),
+not by a set of every identifier of the file.
+
+The helpers of the "shared" section are used by the BAN and FANTOIR importers too.
 """
 
 from __future__ import annotations
@@ -149,6 +155,7 @@ class PkMarks:
         self._pages: dict[int, bytearray] = {}
 
     def add(self, pk: int) -> None:
+        """Remember ``pk``."""
         page = self._pages.setdefault(pk >> self._SHIFT, bytearray(1 << (self._SHIFT - 3)))
         offset = pk & ((1 << self._SHIFT) - 1)
         page[offset >> 3] |= 1 << (offset & 7)
@@ -669,7 +676,9 @@ class IpeImport:
             )
             line = " ".join(filter(None, (number, suffix, kind, street)))
             city = " ".join(filter(None, (postcode, commune)))
-            label = self.pm_labels[key] = ", ".join(filter(None, (line, building, city)))[:250]
+            label = ", ".join(filter(None, (line, building, city)))[:250]
+            if len(self.pm_labels) < 20_000:  # one per PM in practice; bounded all the same
+                self.pm_labels[key] = label
         return label
 
     # -- writing -----------------------------------------------------------------------------
