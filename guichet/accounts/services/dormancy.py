@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guichet.accounts.choices import DeactivationReason, IdentifierState
 from guichet.accounts.models import OneTimeLink, User
-from guichet.accounts.services.identifiers import (
+from guichet.accounts.services.identifier_common import (
     STATE_FIELDS,
     check_transition,
     fr_datetime,

@@ -38,15 +38,15 @@ from guichet.accounts.passwords import (
     password_problems,
     requires_second_factor,
 )
-from guichet.accounts.services.identifiers import (
+from guichet.accounts.services.identifier_common import (
     STATE_FIELDS,
     check_transition,
     fr_text,
     kill_sessions,
-    link_for_token,
     send_email,
     touch_last_used,
 )
+from guichet.accounts.services.identifiers import link_for_token
 from guichet.audit.recorder import record, snapshot
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError

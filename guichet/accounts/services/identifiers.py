@@ -8,25 +8,19 @@ after deletion: deleted identifiers stay as rows in state DELETED.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from importlib import import_module
-from typing import Any
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from guichet.accounts.choices import IDENTIFIER_TRANSITIONS, DeactivationReason, IdentifierState
+from guichet.accounts.choices import DeactivationReason, IdentifierState
 from guichet.accounts.errors import LOGIN_TAKEN
 from guichet.accounts.errors.identifiers import (
     IDENTIFIER_CAP_REACHED,
@@ -39,117 +33,39 @@ from guichet.accounts.errors.identifiers import (
     LOSS_REASON_INVALID,
 )
 from guichet.accounts.models import OneTimeLink, Profile, Role, User
+from guichet.accounts.services.identifier_common import (
+    STATE_FIELDS,
+    check_transition,
+    fr_datetime,
+    fr_text,
+    hash_token,
+    kill_sessions,
+    may_manage,
+    operator_admin_emails,
+    public_url,
+    send_email,
+    touch_last_used,
+)
 from guichet.audit.recorder import record, snapshot
 from guichet.core import calendar
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
-from guichet.notifications.errors import EMAIL_NO_RECIPIENT
-from guichet.notifications.services import queue_email
 from guichet.operators.models import Operator
 
 ISSUANCE_BUSINESS_DAYS = 5  # Annex 4: the email leaves within five business days
 ACTIVATION_PATH = "/compte/activation/{token}/"
-# What the journal keeps of an identifier's state changes (no personal data).
-STATE_FIELDS = (
-    "username",
-    "operator",
-    "state",
-    "is_active",
-    "security_level",
-    "deactivated_at",
-    "deactivation_reason",
-    "deleted_at",
-    "replaces",
-)
+__all__ = [
+    "check_transition",
+    "declare_lost",
+    "issuance_due_at",
+    "issue_identifier",
+    "kill_sessions",
+    "link_for_token",
+    "may_manage",
+    "reissue_link",
+    "touch_last_used",
+]
 LOSS_REASONS = frozenset({DeactivationReason.LOST, DeactivationReason.FRAUD})
-
-
-# -- helpers shared by the identifier modules ----------------------------------------
-
-
-def may_manage(actor: Principal, operator_id: int | None) -> bool:
-    """The Provider's staff, or a writing administrator of that very operator."""
-    if actor.is_provider:
-        return True
-    user = actor.user
-    return (
-        operator_id is not None
-        and actor.operator_id == operator_id
-        and actor.can_write
-        and user is not None
-        and getattr(user, "role", None) == Role.ADMIN
-    )
-
-
-def check_transition(user: User, target: str) -> None:
-    """Refuse a state change the transition map does not allow (IAM-016)."""
-    if target not in IDENTIFIER_TRANSITIONS[user.state]:
-        raise GuichetError(
-            IDENTIFIER_STATE, login=user.username, state=fr_text(user.get_state_display())
-        )
-
-
-def fr_text(value: Any) -> str:
-    with translation.override("fr"):
-        return str(value)
-
-
-def fr_datetime(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    return date_format(timezone.localtime(moment), "d/m/Y à H:i", use_l10n=False)
-
-
-def public_url(path: str) -> str:
-    return settings.GUICHET_PUBLIC_URL.rstrip("/") + path
-
-
-def send_email(
-    actor: Principal,
-    *,
-    to: Iterable[str],
-    template: str,
-    context: dict[str, Any],
-    reason: str,
-    operator_id: int | None,
-) -> bool:
-    """Queue a French email built from ``accounts/identifiers/email/<template>.txt``.
-
-    Returns False when nobody has a valid address: that must never block a security action.
-    """
-    with translation.override("fr"):
-        text = render_to_string(f"accounts/identifiers/email/{template}.txt", context)
-    subject, _, body = text.strip().partition("\n")
-    try:
-        queue_email(
-            actor=actor,
-            to=list(to),
-            subject=subject.strip(),
-            body=body.strip() + "\n",
-            reason=reason,
-            operator_id=operator_id,
-        )
-    except GuichetError as exc:
-        if exc.error is not EMAIL_NO_RECIPIENT:
-            raise
-        return False
-    return True
-
-
-def operator_admin_emails(operator_id: int | None, *, besides: User | None = None) -> list[str]:
-    """Addresses of the operator's active administrators (told of dormancy and losses)."""
-    if operator_id is None:
-        return []
-    admins = User.objects.filter(
-        operator_id=operator_id, role=Role.ADMIN, state=IdentifierState.ACTIVE, is_active=True
-    )
-    if besides is not None:
-        admins = admins.exclude(pk=besides.pk)
-    return [email for email in admins.values_list("email", flat=True) if email]
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def issuance_due_at(requested_on: date) -> datetime:
@@ -157,27 +73,6 @@ def issuance_due_at(requested_on: date) -> datetime:
     cal = calendar.get_calendar()
     day = calendar.add_business_days(requested_on, ISSUANCE_BUSINESS_DAYS, calendar=cal)
     return datetime.combine(day, cal.closing, tzinfo=cal.timezone)
-
-
-def kill_sessions(user: User, *, keep: str | None = None) -> int:
-    """End every live portal session of ``user`` (but ``keep``); returns how many ended."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    wanted = str(user.pk)
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.session_key == keep:
-            continue
-        if str(session.get_decoded().get("_auth_user_id")) == wanted:
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
-def touch_last_used(user: User, when: datetime | None = None) -> None:
-    """A successful login or API call on this person's behalf: the dormancy clock restarts (IAM-05)."""
-    when = when or timezone.now()
-    User.objects.filter(pk=user.pk).update(last_used_at=when, dormancy_warned_at=None)
-    user.last_used_at, user.dormancy_warned_at = when, None
 
 
 # -- the single-use link ---------------------------------------------------------------
