@@ -156,7 +156,14 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
         ).to_be_visible()
         _assert_no_blocking_violations(page)
 
-        page.get_by_role("link", name="Lancer un import").first.click()
+        inventory_nav = page.get_by_role("navigation", name="Inventaire réseau")
+        inventory_nav.get_by_role("link", name="Imports").click()
+        history = page.get_by_role("table", name="Imports, du plus récent au plus ancien")
+        expect(history.get_by_role("link", name="ipe-79.csv")).to_be_visible()
+        _assert_no_blocking_violations(page)
+
+        inventory_nav = page.get_by_role("navigation", name="Inventaire réseau")
+        inventory_nav.get_by_role("link", name="Lancer un import").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Lancer un import")
         _assert_no_blocking_violations(page)
     finally:
