@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,18 @@ def test_net_02_ipe_v20_columns_import(tmp_path: Path) -> None:
     assert job.status == ImportStatus.SUCCEEDED, issues(job)
     assert Building.objects.count() == 2
     assert Building.objects.get(ipe_id="IMB/79191/T/00001").extra == {}
+
+
+def test_net_02_ipe_zipped_file(tmp_path: Path) -> None:
+    # Real IPEs travel zipped, e.g. LIAIN_01_SIEA_PM_IPEZMD_V20_20220914_00_PBOOK.zip.
+    csv_file = write_file(tmp_path / "DSNU_FGTT_PM_IPEZMD_V30_20260302.csv", [ipe_row(1)])
+    archive = tmp_path / "DSNU_FGTT_PM_IPEZMD_V30_20260302.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(csv_file, csv_file.name)
+    job = run(archive)
+    assert job.status == ImportStatus.SUCCEEDED, issues(job)
+    assert job.source_name == archive.name
+    assert Building.objects.get().ipe_id == "IMB/79191/T/00001"
 
 
 def test_net_02_ipe_windows_1252_keeps_accents(tmp_path: Path) -> None:

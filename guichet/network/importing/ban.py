@@ -1,4 +1,4 @@
-"""BAN import: the national address base file ``adresses-XX.csv`` (or ``.csv.gz``).
+"""BAN import: the national address base file ``adresses-XX.csv`` (or ``.csv.gz``, ``.zip``).
 
 One line is one address point, keyed by the BAN ``id`` (``Address.ban_id``): created, or
 updated when a value changed, never duplicated. Columns (``;``, UTF-8): see
@@ -11,13 +11,9 @@ batches, like the IPE import.
 
 from __future__ import annotations
 
-import gzip
 import re
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +33,7 @@ from guichet.network.importing.ipe import (
     cached,
     changes,
     first_rows,
+    plain_file,
     to_wgs84,
 )
 from guichet.network.importing.values import parse_float, parse_int, text
@@ -81,21 +78,6 @@ def _number(value: str | None) -> int | None:
     if number is not None and number < 0:
         raise ValueError("numéro positif attendu")
     return number
-
-
-@contextmanager
-def plain_file(path: Path) -> Iterator[Path]:
-    """The file itself, or its gunzipped copy in a temporary folder (removed afterwards)."""
-    with path.open("rb") as handle:
-        gzipped = handle.read(2) == b"\x1f\x8b"
-    if not gzipped:
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="guichet-ban-") as folder:
-        target = Path(folder) / path.name.removesuffix(".gz")
-        with gzip.open(path, "rb") as source, target.open("wb") as copy:
-            shutil.copyfileobj(source, copy, 1 << 20)
-        yield target
 
 
 class BanImport:

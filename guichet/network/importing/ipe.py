@@ -25,10 +25,15 @@ The helpers of the "shared" section are used by the BAN and FANTOIR importers to
 
 from __future__ import annotations
 
+import gzip
 import re
+import shutil
+import tempfile
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache, partial
@@ -42,7 +47,7 @@ from pyproj import Transformer
 
 from guichet.network import errors
 from guichet.network.choices import BuildingState, BuildingType, PmState, ZoneType
-from guichet.network.importing.base import ImportContext
+from guichet.network.importing.base import ImportAbort, ImportContext
 from guichet.network.importing.files import count_rows, read_csv
 from guichet.network.importing.values import (
     NULLS,
@@ -180,6 +185,42 @@ def first_rows(
             if len(found) == len(wanted):
                 break
     return found
+
+
+@contextmanager
+def plain_file(path: Path) -> Iterator[Path]:
+    """The CSV itself, or the one inside a ``.gz`` or ``.zip`` (copied to a temporary folder).
+
+    Real IPE and BAN files travel compressed; the copy lets :func:`files.read_csv` try its
+    encodings and count the rows as for a plain file, in constant memory.
+    """
+    if not path.is_file():
+        raise ImportAbort(
+            errors.IMPORT_FILE_UNREADABLE, table=path.name, detail=f"{path.name} introuvable"
+        )
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic[:2] != b"\x1f\x8b" and magic != b"PK\x03\x04":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="guichet-import-") as folder:
+        if magic[:2] == b"\x1f\x8b":
+            target = Path(folder) / (path.name.removesuffix(".gz") or "data.csv")
+            with gzip.open(path, "rb") as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
+        else:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+                if len(members) != 1:
+                    raise ImportAbort(
+                        errors.IMPORT_UNKNOWN_FORMAT,
+                        table=path.name,
+                        detail=f"une archive zip avec un seul fichier .csv est attendue ({len(members)} trouvé(s))",
+                    )
+                target = Path(folder) / Path(members[0].filename).name
+                with archive.open(members[0]) as source, target.open("wb") as copy:
+                    shutil.copyfileobj(source, copy, 1 << 20)
+        yield target
 
 
 def _clean(raw: Mapping[str, str], column: str) -> str:
@@ -840,21 +881,22 @@ COUNT_NAMES = (
 
 
 def import_ipe(ctx: ImportContext, path: Path) -> dict[str, int]:
-    """Import an IPE CSV file (v2.0 or v3.0 columns) into addresses, buildings and PMs.
+    """Import an IPE file (v2.0/v3.0 columns; CSV, .gz or .zip) into addresses, buildings and PMs.
 
     Stable signature, called by ``services.import_now`` and by the benchmarks: returns
     the counts ``rows`` (lines applied), ``rejected``, ``buildings_created/updated``,
     ``addresses_created/updated`` and ``pms_created/updated``.
     """
-    header, rows = read_csv(path, required=REQUIRED_COLUMNS, table=path.name)
-    total = count_rows(path)
-    ctx.progress(0, total, force=True)
-    state = IpeImport(ctx, path.name, header)
-    done = 0
-    for chunk in batched(rows, BATCH_SIZE):
-        state.apply(chunk)
-        done += len(chunk)
-        ctx.progress(done, total)
-    counts = state.finish(path)
+    with plain_file(path) as csv_path:
+        header, rows = read_csv(csv_path, required=REQUIRED_COLUMNS, table=path.name)
+        total = count_rows(csv_path)
+        ctx.progress(0, total, force=True)
+        state = IpeImport(ctx, path.name, header)
+        done = 0
+        for chunk in batched(rows, BATCH_SIZE):
+            state.apply(chunk)
+            done += len(chunk)
+            ctx.progress(done, total)
+        counts = state.finish(csv_path)
     ctx.progress(done, total, force=True)
     return counts
