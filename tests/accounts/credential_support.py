@@ -38,6 +38,7 @@ __all__ = [
     "as_person",
     "ca_dir",
     "csr_pem",
+    "fast_password_hashing",
     "key_of",
     "make_csr",
     "person_a",
@@ -55,6 +56,12 @@ PROXY = "127.0.0.1"
 def as_person(user: User) -> Principal:
     """The principal the portal builds for ``user`` (signed in, no credential)."""
     return principal_for_user(user, channel="portal", ip="192.0.2.1", request_id="test")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """These tests create many people and never check a password: skip argon2's 0.8 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
