@@ -274,6 +274,25 @@ def test_iam_09_journal_records_the_person_and_the_credential(
 
 
 @pytest.mark.urls("tests.accounts.credential_urls")
+def test_iam_05_an_api_call_on_behalf_of_a_person_is_a_use_of_its_identifier(
+    admin_a: User, person_a: User, system_api: Any
+) -> None:
+    long_ago = timezone.now() - timedelta(days=170)
+    # A dormant-looking identifier, already warned of its coming deactivation.
+    User.objects.filter(pk=person_a.pk).update(last_used_at=long_ago, dormancy_warned_at=long_ago)
+    new = key_of(admin_a)
+    assert system_api(token=new.token, on_behalf_of="agent.a").get(PROBE).status_code == 200
+    person_a.refresh_from_db()
+    assert timezone.now() - person_a.last_used_at < timedelta(minutes=1)
+    assert person_a.dormancy_warned_at is None
+    # Refused calls are not a use.
+    User.objects.filter(pk=person_a.pk).update(last_used_at=long_ago)
+    system_api(token=new.token, on_behalf_of="agent.a", address="203.0.113.1").get(PROBE)
+    person_a.refresh_from_db()
+    assert person_a.last_used_at == long_ago
+
+
+@pytest.mark.urls("tests.accounts.credential_urls")
 def test_sec_08_a_suspended_operator_key_is_refused(
     admin_a: User, person_a: User, operator_a: Operator, system_api: Any
 ) -> None:

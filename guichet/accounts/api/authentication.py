@@ -37,36 +37,29 @@ class _SystemAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return REALM
 
-    def presented(self, request: Request) -> bool:
+    def call(self, request: Request) -> system_auth.SystemCall | None:
         raise NotImplementedError
 
     def authenticate(self, request: Request) -> tuple[Any, system_auth.SystemCall] | None:
-        if not self.presented(request):
-            return None
         try:
-            call = system_auth.authenticate_request(request)
+            call = self.call(request)
         except GuichetError as exc:
             raise CredentialRefused.from_error(exc) from exc
-        if call is None:
-            return None
-        return call.person, call
+        return None if call is None else (call.person, call)
 
 
 class ApiKeyAuthentication(_SystemAuthentication):
     """``Authorization: Bearer gk_xxxxxxxx.<secret>`` (or ``X-API-Key``) + ``X-On-Behalf-Of``."""
 
-    def presented(self, request: Request) -> bool:
-        return system_auth.api_key_presented(request.META) is not None
+    def call(self, request: Request) -> system_auth.SystemCall | None:
+        return system_auth.api_key_call(request)
 
 
 class ClientCertificateAuthentication(_SystemAuthentication):
     """Client certificate verified by the TLS proxy, forwarded in ``X-SSL-Client-Cert``."""
 
-    def presented(self, request: Request) -> bool:
-        return (
-            system_auth.api_key_presented(request.META) is None
-            and system_auth.certificate_presented(request.META) is not None
-        )
+    def call(self, request: Request) -> system_auth.SystemCall | None:
+        return system_auth.certificate_call(request)
 
 
 ON_BEHALF_NOTE = (

@@ -40,6 +40,7 @@ from guichet.accounts.errors.credentials import (
 from guichet.accounts.models import ApiKey, ClientCertificate, User
 from guichet.accounts.rights import area_of, rights_of
 from guichet.accounts.services.credentials import API_KEY_PREFIX, hash_secret
+from guichet.accounts.services.identifiers import touch_last_used
 from guichet.audit.recorder import record
 from guichet.core.context import Channel, Principal
 from guichet.core.errors import ACCESS_SUSPENDED, ErrorDef, GuichetError
@@ -233,13 +234,8 @@ def _mark_used(credential: Credential, person: User, now: datetime) -> None:
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
     if type(credential).objects.filter(stale, pk=credential.pk).update(last_used_at=now):
         credential.last_used_at = now
-    touch_person(person, now)
-
-
-def touch_person(person: User, when: datetime) -> None:
-    """IAM-05 call site: an API call on behalf of ``person`` is a use of its identifier."""
-    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=when - LAST_USED_GRANULARITY)
-    User.objects.filter(stale, pk=person.pk).update(last_used_at=when)
+    if person.last_used_at is None or person.last_used_at < now - LAST_USED_GRANULARITY:
+        touch_last_used(person, now)
 
 
 def authenticate_api_key(token: str, call: CallContext) -> SystemCall:
@@ -270,16 +266,25 @@ def authenticate_certificate(pem: str, call: CallContext) -> SystemCall:
     return _admit(registered, call)
 
 
-def authenticate_request(request: Any) -> SystemCall | None:
-    """The system credential a request presents (API key first, then certificate), or None."""
+def api_key_call(request: Any) -> SystemCall | None:
+    """The API key a request presents, checked; None if it presents none."""
+    django_request = getattr(request, "_request", request)
+    token = api_key_presented(django_request.META)
+    return None if token is None else authenticate_api_key(token, context_of(django_request))
+
+
+def certificate_call(request: Any) -> SystemCall | None:
+    """The certificate a trusted proxy forwarded, checked; None if there is none."""
     django_request = getattr(request, "_request", request)
     meta = django_request.META
-    token = api_key_presented(meta)
-    if token is not None:
-        return authenticate_api_key(token, context_of(django_request))
     pem = certificate_presented(meta)
-    if pem is not None and meta.get(CERT_VERIFY_HEADER, "SUCCESS") != "SUCCESS":
+    if pem is None:
+        return None
+    if meta.get(CERT_VERIFY_HEADER, "SUCCESS") != "SUCCESS":
         raise GuichetError(CERTIFICATE_INVALID, detail="vérification TLS échouée au proxy")
-    if pem is not None:
-        return authenticate_certificate(pem, context_of(django_request))
-    return None
+    return authenticate_certificate(pem, context_of(django_request))
+
+
+def authenticate_request(request: Any) -> SystemCall | None:
+    """The system credential a request presents (API key first, then certificate), or None."""
+    return api_key_call(request) or certificate_call(request)
