@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from guichet.accounts.models import Profile, User
@@ -29,6 +31,12 @@ def user_rights_method(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def as_principal(user: User, channel: str = Channel.PORTAL) -> Principal:
     """The principal the portal or the API would build for ``user``."""
     return principal_for_user(user, channel=channel, ip="192.0.2.1", request_id="test-request")
+
+
+def restore_eservice_catalogue() -> None:
+    """The e-service catalogue is migration data: a transactional test's flush removes it."""
+    migration = importlib.import_module("guichet.operators.migrations.0002_eservice_catalogue")
+    migration.load(django_apps, None)
 
 
 def subscribe(

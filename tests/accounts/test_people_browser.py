@@ -14,7 +14,11 @@ from guichet.accounts.services.profiles import ensure_profile_templates
 from guichet.audit.models import AuditRecord
 from guichet.operators.models import Operator
 from guichet.portal.demo import DEMO_OPERATOR_ADMINS, load_demo
-from tests.accounts.people_support import subscribe, user_rights_method  # noqa: F401
+from tests.accounts.people_support import (  # noqa: F401
+    restore_eservice_catalogue,
+    subscribe,
+    user_rights_method,
+)
 from tests.browser import (
     blocking_axe_results,
     describe_violations,
@@ -30,8 +34,7 @@ page = portal_fixtures.page
 
 pytestmark = [
     pytest.mark.browser,
-    # serialized_rollback: the e-service catalogue (migration data) survives each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("user_rights_method"),
 ]
 
@@ -60,6 +63,7 @@ def _open_people(page: Page) -> None:
 def test_iam_07_operator_admin_manages_people_and_profiles(page: Page) -> None:
     load_demo()
     ensure_profile_templates()
+    restore_eservice_catalogue()  # flushed by earlier transactional tests
     subscribe(Operator.objects.get(arcep_code="FGTT"), "e-rdv", "e-sav")
     server_errors = watch_server_errors(page)
 
@@ -119,6 +123,7 @@ def test_iam_07_operator_admin_manages_people_and_profiles(page: Page) -> None:
 def test_gen_06_profile_pages_have_no_serious_accessibility_violation(page: Page) -> None:
     load_demo()
     ensure_profile_templates()
+    restore_eservice_catalogue()  # flushed by earlier transactional tests
     subscribe(Operator.objects.get(arcep_code="FGTT"), "e-rdv")
     server_errors = watch_server_errors(page)
     log_in(page, FGTT.login, FGTT.password)
