@@ -102,7 +102,7 @@ def link_for_token(token: str, *, lock: bool = False) -> OneTimeLink:
     """The valid, unused password-initialisation link behind ``token``, else IAM-013/014/015."""
     queryset = OneTimeLink.objects.select_related("user", "user__operator")
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     link = queryset.filter(
         token_hash=hash_token(token or ""), purpose=OneTimeLink.Purpose.SET_PASSWORD
     ).first()
@@ -308,7 +308,7 @@ def declare_lost(*, actor: Principal, user: User, reason: str, note: str = "") -
     """
     if reason not in LOSS_REASONS:
         raise GuichetError(LOSS_REASON_INVALID, field="reason", reason=reason)
-    user = User.objects.select_for_update().select_related("operator").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("operator").get(pk=user.pk)
     if not may_manage(actor, user.operator_id):
         raise GuichetError(IDENTIFIER_FORBIDDEN)
     if user.state not in (IdentifierState.PENDING, IdentifierState.ACTIVE):
