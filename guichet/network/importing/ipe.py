@@ -302,12 +302,18 @@ class RowWriter:
             return
         names = list(self.defaults)
         columns = ", ".join(connection.ops.quote_name(n) for n in names)
-        placeholders = ", ".join(["%s"] * len(names))
-        # Identifiers come from the model's meta, quoted; every value is a parameter.
-        sql = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         fixed = self._stamps(stamp, "created_at", "updated_at")
         params = self._rows(names, (self.defaults | row for row in rows), fixed)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: several times faster than one INSERT per row on PostgreSQL.
+                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                    for values in params:
+                        copy.write_row(values)
+                return
+            placeholders = ", ".join(["%s"] * len(names))
+            # Identifiers come from the model's meta, quoted; every value is a parameter.
+            sql = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
             cursor.executemany(sql, params)
 
     def update(self, rows: list[dict[str, Any]], names: set[str], stamp: datetime) -> None:
