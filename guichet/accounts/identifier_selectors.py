@@ -24,6 +24,20 @@ from guichet.core.context import Principal
 from guichet.core.scoping import get_scoped, scope
 
 
+def identifiers_in_use(operator_id: int, *, besides: User | None = None) -> int:
+    """Identifiers counted against the operator's cap (IAM-02): every state but DELETED.
+
+    An identifier superseded after a loss or fraud declaration no longer counts: its
+    replacement is the same person's one identifier.
+    """
+    queryset = User.objects.filter(operator_id=operator_id, replaced_by__isnull=True).exclude(
+        state=IdentifierState.DELETED
+    )
+    if besides is not None:
+        queryset = queryset.exclude(pk=besides.pk)
+    return queryset.count()
+
+
 def _issued_late() -> Q:
     return Q(issued_at__gt=F("issuance_due_at"))
 

@@ -32,6 +32,7 @@ from guichet.accounts.errors.identifiers import (
     LINK_USED,
     LOSS_REASON_INVALID,
 )
+from guichet.accounts.identifier_selectors import identifiers_in_use
 from guichet.accounts.models import OneTimeLink, Profile, Role, User
 from guichet.accounts.services.identifier_common import (
     STATE_FIELDS,
@@ -158,19 +159,6 @@ def _check_request(username: str, email: str, role: str) -> None:
         raise GuichetError(IDENTIFIER_INVALID, field="role", detail=f"rôle {role!r} inconnu")
 
 
-def _identifiers_in_use(operator: Operator, *, besides: User | None = None) -> int:
-    """Identifiers counted against the cap: every state but DELETED (IAM-02).
-
-    An identifier superseded after a loss or fraud declaration no longer counts: its
-    replacement is the same person's one identifier.
-    """
-    queryset = User.objects.filter(operator=operator).exclude(state=IdentifierState.DELETED)
-    queryset = queryset.filter(replaced_by__isnull=True)
-    if besides is not None:
-        queryset = queryset.exclude(pk=besides.pk)
-    return queryset.count()
-
-
 def _issue(
     *,
     actor: Principal,
@@ -200,7 +188,7 @@ def _issue(
     if User.objects.filter(username__iexact=username).exists():
         raise GuichetError(LOGIN_TAKEN, field="username", login=username)
     limit = settings.GUICHET_MAX_IDENTIFIERS
-    if operator is not None and _identifiers_in_use(operator, besides=replaces) >= limit:
+    if operator is not None and identifiers_in_use(operator.pk, besides=replaces) >= limit:
         raise GuichetError(IDENTIFIER_CAP_REACHED, operator=operator.arcep_code, limit=limit)
     now = timezone.now()
     requested_on = requested_on or timezone.localdate(now)
