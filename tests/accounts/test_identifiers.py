@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from datetime import date, datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -40,7 +39,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_iam_02_hundred_identifier_cap(provider_staff, operator_a, operator_b, admin_a, reader_a):
-    started = time.monotonic()
     # admin.a and lecteur.a already hold two of operator A's identifiers.
     for n in range(98):
         issue(provider_staff, operator_a, f"personne.{n:03d}")
@@ -55,7 +53,6 @@ def test_iam_02_hundred_identifier_cap(provider_staff, operator_a, operator_b, a
     # A deleted identifier frees its slot (the login itself stays taken forever).
     User.objects.filter(username="personne.000").update(state=IdentifierState.DELETED)
     issue(provider_staff, operator_a, "personne.cent-un")
-    assert time.monotonic() - started < 10
 
 
 @pytest.mark.django_db(transaction=True)
