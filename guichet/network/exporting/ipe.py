@@ -16,7 +16,8 @@ them, else WGS84; the PM point in the same projection. Standard columns the mode
 field for (PM address, comments, RNB…) come back from ``Building.extra``; other extra
 columns are not exported. ``CodeOI`` is the line's own, else the Provider's code.
 
-Importing this file gives back the same inventory (round trip, tested).
+Lines are sorted by ``IdentifiantImmeuble``: the same inventory on the same day gives the
+same bytes. Importing this file gives back the same inventory (round trip, tested).
 """
 
 from __future__ import annotations
@@ -245,6 +246,7 @@ def write_ipe(
 ) -> int:
     """Write the IPE file (v3.0) of the whole inventory on ``as_of`` (today); the line count.
 
+    ``target`` is a path, a text stream or a binary stream (HTTP response, SFTP file).
     Stable signature (export command, back-office, benchmarks). Streams the buildings in
     chunks of 2,000: memory stays flat whatever the inventory size. Every operator gets
     the same lines (non-discrimination); ``operator`` names the recipient for callers that
