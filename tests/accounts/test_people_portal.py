@@ -266,3 +266,24 @@ def test_iam_07_provider_defines_templates_and_sees_every_operator(
     assert "Profil « Échanges » créé." in text(created)
     assert Profile.objects.get(name="Échanges").operator_id is None
     assert "Échanges" in text(client.get(reverse("people:backoffice-profiles")))
+
+
+def test_iam_06_detail_links_to_loss_declaration_and_new_link(
+    admin_a: User, member_a: User
+) -> None:
+    client = client_for(admin_a)
+    detail = text(client.get(reverse("people:detail", args=[member_a.pk])))
+    assert "Déclarer une perte ou une fraude" in detail
+    assert reverse("identifiers:declare_lost", args=[member_a.pk]) in detail
+    client.post(
+        reverse("people:create"),
+        {"username": "neuf.a", "email": "n@opea.example", "role": "member"},
+    )
+    pending = User.objects.get(username="neuf.a")
+    page = text(client.get(reverse("people:detail", args=[pending.pk])))
+    assert "Émis, mot de passe à définir" in page
+    assert reverse("identifiers:reissue", args=[pending.pk]) in page
+    # Never initialised: deactivated, it cannot come back (a new identifier is issued instead).
+    client.post(reverse("people:deactivate", args=[pending.pk]))
+    refused = client.post(reverse("people:reactivate", args=[pending.pk]))
+    assert refused.status_code == 409 and "IAM-049" in text(refused)
