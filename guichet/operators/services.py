@@ -175,25 +175,20 @@ def _notify(
     return list(queued.recipients)
 
 
+_SUSPENDED_NOTICE = f"{ACCESS_SUSPENDED.fr} ({ACCESS_SUSPENDED.code})"
+
+
 def _end_sessions_of(actor: Principal, operator: Operator) -> int:
     """End every live portal session of the operator's people at once; returns how many.
 
-    Each session loses its login but keeps one message, « Accès suspendu » (SEC-008), so
-    the person's next click lands on the login page with that clear answer rather than
-    an unexplained logout. Sessions the database does not hold (another session engine,
-    a login racing this transaction) are refused on their next request by the portal
-    and API permission checks, which read the suspension on every request.
+    Each session loses its login but keeps one message, « Accès suspendu », for the
+    person's next click. Sessions the sweep cannot see are refused on their next
+    request anyway: the portal and API checks read the suspension on every request.
     """
     people = people_for(actor).filter(operator=operator).values_list("pk", flat=True)
     user_ids = {str(pk) for pk in people}
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    notice = MessageEncoder().encode(
-        [
-            Message(
-                message_levels.ERROR, f"{ACCESS_SUSPENDED.message('fr')} ({ACCESS_SUSPENDED.code})"
-            )
-        ]
-    )
+    notice = MessageEncoder().encode([Message(message_levels.ERROR, _SUSPENDED_NOTICE)])
     ended = 0
     for row in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if row.get_decoded().get(SESSION_KEY) not in user_ids:
