@@ -7,7 +7,6 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from guichet.accounts.models import Role
 from guichet.core.context import Principal
 from guichet.core.scoping import get_scoped, scope
 from guichet.operators.models import (
@@ -49,6 +48,9 @@ def is_operator_admin(actor: Principal) -> bool:
     """An operator's administrator: right ``users:administer``, or role ADMIN until rights are wired."""
     if not actor.is_operator:
         return False
+    # Imported here: accounts' rights read the operators' selectors at import time.
+    from guichet.accounts.models import Role
+
     return actor.has_right(USERS_ADMINISTER) or getattr(actor.user, "role", None) == Role.ADMIN
 
 
