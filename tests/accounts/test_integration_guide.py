@@ -7,6 +7,7 @@ blocks; they are skipped when nginx is not installed (``apt-get install nginx-li
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -31,6 +32,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from guichet.accounts.models import User
@@ -45,9 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "integration" / "authentification.md"
 DEPLOYMENT = ROOT / "docs" / "deployment.md"
 LOCAL = ("127.0.0.1", "::1")
-# A live server needs committed data; the e-service catalogue (a data migration) is
-# restored before each test, since the flush between transactional tests empties it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def block(path: Path, name: str) -> str:
@@ -71,6 +71,14 @@ def run(command: list[str], env: dict[str, str], cwd: Path | None = None) -> str
     )
     assert result.returncode == 0, (command, result.stdout, result.stderr)
     return result.stdout
+
+
+@pytest.fixture(autouse=True)
+def catalogue(transactional_db: None) -> None:
+    """The e-service catalogue of the data migration: the flush between transactional
+    tests (a live server needs committed data) empties it."""
+    migration = importlib.import_module("guichet.operators.migrations.0002_eservice_catalogue")
+    migration.load(django_apps, None)
 
 
 @pytest.fixture
