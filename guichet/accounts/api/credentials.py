@@ -28,6 +28,7 @@ from guichet.core.api.views import ScopedModelViewSet
 from guichet.core.errors import GuichetError
 from guichet.core.principal import resolve_principal
 from guichet.operators.models import Operator
+from guichet.operators.selectors import operator_for
 
 COMMON = ("operator", "label", "access", "scopes", "allowed_networks", "expires_at",
           "revoked_at", "last_used_at", "created_by", "state", "created_at")  # fmt: skip
@@ -149,7 +150,7 @@ class _CredentialViewSet(ScopedModelViewSet):
     def _operator(self, data: dict[str, Any]) -> Operator:
         operator = data.pop("operator", None)
         if operator is None and self.principal.operator_id is not None:
-            operator = Operator.objects.get(pk=self.principal.operator_id)
+            operator = operator_for(self.principal, self.principal.operator_id)
         if operator is None:
             raise serializers.ValidationError({"operator": "Ce champ est obligatoire."})
         return operator

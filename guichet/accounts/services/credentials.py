@@ -325,7 +325,9 @@ def revoke_credential(*, actor: Principal, credential: Credential, reason: str =
                 CREDENTIAL_INVALID, field="reason", detail=f"motif « {reason} » inconnu"
             )
         credential.revocation_reason = reason
-        transaction.on_commit(refresh_crl)
+        # robust: the revocation stands even if the file cannot be written now; the
+        # download (current_crl) and the daily pki_crl rewrite it.
+        transaction.on_commit(refresh_crl, robust=True)
     credential.save()
     record(
         actor,
