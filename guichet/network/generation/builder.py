@@ -9,6 +9,7 @@ not yet written (foreign keys are checked at commit on both SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Callable
@@ -58,6 +59,8 @@ HOUSE_KINDS = (
 )
 LINE_STATES = ((LineState.ACTIVE, 93), (LineState.SUSPENDED, 3), (LineState.ORDERED, 4))
 ND_SHARE = 0.45
+BAN_SUFFIXES = {"B": "_bis", "T": "_ter"}
+EMPTY_JSON = "{}"
 
 
 class Builder(Topology):
@@ -81,7 +84,8 @@ class Builder(Topology):
         self.reference = reference
         self.operators = operators
         self.line_share = line_share
-        self.syndics = syndics
+        # Building.manager values, serialised once (JSON columns accept the text as it is).
+        self.managers = [json.dumps(s.as_manager(), ensure_ascii=False) for s in syndics]
         self.on_flush = on_flush
         self.addresses: list[list[object]] = []  # waiting for their Lambert-93 coordinates
         self.premises_done = 0
@@ -91,6 +95,7 @@ class Builder(Topology):
         self.postcodes: tuple[str, ...] = ()
         self.hexacle_number = 0
         self.ipe_number = 0
+        self.streets: dict[int, tuple[str, str, str, str]] = {}
 
     # --- communes --------------------------------------------------------------------
     def start_commune(self, plan: CommunePlan) -> None:
@@ -99,6 +104,7 @@ class Builder(Topology):
         self.pbo_number = 0
         self.hexacle_number = 0
         self.ipe_number = 0
+        self.streets = {}
         # Villages share a PM with their neighbours until it is big enough.
         if self.pm is not None and self.pm.premises >= PM_SIZE[0]:
             self._close_pm()
@@ -109,6 +115,21 @@ class Builder(Topology):
         self._maybe_flush()
 
     # --- addresses, buildings, premises ----------------------------------------------
+    def _street(self, site: Site) -> tuple[str, str, str, str]:
+        """Hexaclé voie, BAN id prefix, full name and postcode of a street (computed once)."""
+        known = self.streets.get(site.street_index)
+        if known is None:
+            plan, street = self.plan, site.street
+            assert plan is not None
+            known = (
+                self.codes.street_hexacle(plan.insee, site.street_index),
+                f"{plan.insee}_{street.rivoli.lower()}_",
+                f"{street.street_type} {street.name}" if street.street_type else street.name,
+                postcode_for(plan, self.postcodes, street),
+            )
+            self.streets[site.street_index] = known
+        return known
+
     def add_site(self, site: Site) -> None:
         """One address with its buildings, premises, routes and lines."""
         plan = self.plan
@@ -116,15 +137,14 @@ class Builder(Topology):
         street = site.street
         address_id = self._id(Address)
         self.hexacle_number += 1
-        suffix_ban = {"B": "_bis", "T": "_ter"}.get(site.suffix, "")
-        full_name = f"{street.street_type} {street.name}" if street.street_type else street.name
-        postcode = postcode_for(plan, self.postcodes, street)
+        suffix_ban = BAN_SUFFIXES.get(site.suffix, "")
+        street_hexacle, ban_prefix, full_name, postcode = self._street(site)
         self.addresses.append(
             [
                 address_id,
                 self.codes.hexacle(plan.insee, self.hexacle_number),
-                self.codes.street_hexacle(plan.insee, site.street_index),
-                f"{plan.insee}_{street.rivoli.lower()}_{site.number:05d}{suffix_ban}",
+                street_hexacle,
+                f"{ban_prefix}{site.number:05d}{suffix_ban}",
                 plan.insee,
                 street.rivoli,
                 site.number,
@@ -177,7 +197,7 @@ class Builder(Topology):
                 dates.cabling_on,
                 dates.convention_signed_on if consent else None,
                 consent,
-                self.syndics[building_id % len(self.syndics)].as_manager() if consent else {},
+                self.managers[building_id % len(self.managers)] if consent else EMPTY_JSON,
                 dates.modified_on,
             )
         )

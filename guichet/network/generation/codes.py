@@ -20,15 +20,20 @@ LINE_PREFIX = "DSNU"
 ND_BLOCK = 10**8 // 36  # French 05 numbers: 10^8 numbers shared between runs
 
 
+_PAIRS = tuple(a + b for a in BASE36 for b in BASE36)  # "00" … "ZZ": two digits per divmod
+
+
 def base36(value: int, width: int) -> str:
     """``value`` in base 36, left-padded to ``width`` characters."""
-    digits = []
-    for _ in range(width):
-        value, rest = divmod(value, 36)
-        digits.append(BASE36[rest])
-    if value:
+    if value < 0 or value >= 36**width:
         raise OverflowError(f"{value} does not fit in {width} base-36 characters")
-    return "".join(reversed(digits))
+    chunks = []
+    for _ in range(width // 2):
+        value, rest = divmod(value, 1296)
+        chunks.append(_PAIRS[rest])
+    if width % 2:
+        chunks.append(BASE36[value])
+    return "".join(reversed(chunks))
 
 
 def stable_fraction(*parts: str) -> tuple[float, float, float]:

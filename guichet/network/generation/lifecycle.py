@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from guichet.network.choices import BuildingState, PmState
 from guichet.network.models import COMMERCIAL_NOTICE
@@ -79,15 +81,19 @@ BUILDING_STATES = {
 }
 
 
+# Cumulative weights of each table above, computed once (``pick`` runs millions of times).
+_CUMULATIVE: dict[int, tuple[tuple[object, ...], list[int], tuple[object, ...]]] = {}
+
+
 def pick(rng: random.Random, weighted: tuple[tuple[object, int], ...]) -> object:
     """A weighted choice with one ``random()`` call (``rng.choices`` would do the same, slower)."""
-    total = sum(weight for _, weight in weighted)
-    draw = rng.random() * total
-    for value, weight in weighted:
-        draw -= weight
-        if draw < 0:
-            return value
-    return weighted[-1][0]
+    table = _CUMULATIVE.get(id(weighted))
+    if table is None or table[2] is not weighted:
+        values = tuple(value for value, _ in weighted)
+        table = (values, list(accumulate(weight for _, weight in weighted)), weighted)
+        _CUMULATIVE[id(weighted)] = table
+    values, cumulative, _ = table
+    return values[bisect_right(cumulative, rng.random() * cumulative[-1])]
 
 
 def days(n: int) -> timedelta:

@@ -111,6 +111,7 @@ class CommuneSites:
     rng: random.Random
     existing_numbers: dict[str, int] = field(default_factory=dict)
     _states: dict[int, _StreetState] = field(default_factory=dict)
+    _anchors: dict[int, tuple[float, float, float]] = field(default_factory=dict)
 
     def apartment_share(self) -> float:
         """Share of premises in blocks of flats: towns have more of them than villages."""
@@ -189,7 +190,10 @@ class CommuneSites:
 
     def _position(self, index: int, number: int, suffix: str) -> tuple[float, float]:
         street = self.streets[index]
-        lon, lat, heading = geo.street_anchor(self.plan.insee, street.rivoli)
+        anchor = self._anchors.get(index)
+        if anchor is None:
+            anchor = self._anchors[index] = geo.street_anchor(self.plan.insee, street.rivoli)
+        lon, lat, heading = anchor
         rng = self.rng
         if street.lieu_dit:
             # A hamlet: houses around its centre.

@@ -90,7 +90,7 @@ class Table:
                 for index in self.converters:
                     value = values[index]
                     if value is not None:
-                        if isinstance(value, dict | list):
+                        if isinstance(value, dict | list):  # str: already JSON
                             values[index] = json.dumps(value, ensure_ascii=False)
                         elif self.sqlite and isinstance(value, date):
                             values[index] = value.isoformat()
@@ -99,11 +99,12 @@ class Table:
         constants = self.constants
         with connection.cursor() as cursor:
             if self.sqlite:
-                marks = ", ".join(["%s"] * len(self.all_columns))
+                # Constant columns go into the statement itself: no per-row tuple copy.
+                marks = ", ".join(["%s"] * len(self.columns) + [_literal(v) for v in constants])
                 cursor.executemany(
                     # Table and column names come from the model, values are parameters.
                     f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})",  # noqa: S608
-                    [row + constants for row in rows],
+                    rows,
                 )
             else:
                 raw = cursor.cursor
@@ -114,6 +115,20 @@ class Table:
         self.written += count
         self.rows = []
         return count
+
+
+def _literal(value: Any) -> str:
+    """An SQL literal for one of our own constants (timestamps, defaults), for SQLite."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # "%" would be read as a placeholder by the DB-API layer.
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    raise TypeError(f"no SQL literal for {value!r}")
 
 
 def next_ids(*model_classes: type[models.Model]) -> dict[type[models.Model], int]:
