@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ from guichet.network.models import (
     RouteFibre,
     Street,
 )
+from guichet.network.services import import_now
 from guichet.operators.models import Operator
 from guichet.portal.demo import DEMO_NETWORK_PREMISES, load_demo
 from tests.factories import make_operator
@@ -58,15 +60,16 @@ def _generate(premises: int, seed: int, operators: list[Operator] | None = None)
 
 def _dump() -> dict[str, list[tuple[Any, ...]]]:
     """Every generated row, timestamps aside, in primary-key order."""
-    dump = {}
-    for model in DUMPED:
-        names = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if f.name not in ("created_at", "updated_at")
-        ]
-        dump[model.__name__] = list(model.objects.order_by("pk").values_list(*names))
-    return dump
+    return {
+        model.__name__: list(model.objects.order_by("pk").values_list(*_columns(model)))
+        for model in DUMPED
+    }
+
+
+def _columns(model: type) -> list[str]:
+    return [
+        f.attname for f in model._meta.concrete_fields if f.name not in ("created_at", "updated_at")
+    ]
 
 
 def _generate_and_dump(seed: int, operators: list[Operator]) -> tuple[dict, bytes | None]:
@@ -167,6 +170,27 @@ def test_net_01_same_seed_same_data_other_seed_other_data(operators: list[Operat
     assert first["Premises"] != other["Premises"]
     if first_ipe is not None:
         assert first_ipe != other_ipe and first_ipe.count(b"\r\n") > 250
+
+
+def test_net_01_generated_ipe_imports_cleanly_into_an_empty_inventory(
+    operators: list[Operator], tmp_path: Path
+) -> None:
+    dump, exported = _generate_and_dump(9, operators)  # rolled back: the inventory is empty
+    if exported is None:
+        pytest.skip("IPE export not available")
+    path = tmp_path / "generated.csv"
+    path.write_bytes(exported)
+    job = import_now(actor=ACTOR, kind=ImportKind.IPE, source=path)
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert job.error_count == 0 and job.warning_count == 0
+    assert Building.objects.count() == exported.count(b"\r\n") - 1
+    columns = _columns(Building)
+    generated = {
+        row["ipe_id"]: row for row in (dict(zip(columns, r, strict=True)) for r in dump["Building"])
+    }
+    for ipe_id, state, count in Building.objects.values_list("ipe_id", "state", "premises_count"):
+        assert generated[ipe_id]["state"] == state
+        assert generated[ipe_id]["premises_count"] == count
 
 
 def test_net_01_incremental_generation_does_not_collide(operators: list[Operator]) -> None:
