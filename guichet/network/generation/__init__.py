@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
 
@@ -29,7 +30,9 @@ from guichet.network.generation.tables import MODELS
 from guichet.network.generation.writer import next_ids, now, reset_sequences
 from guichet.network.importing.base import ImportContext, run_import
 from guichet.network.models import Address, ImportJob, Nro
-from guichet.operators.models import Operator
+
+if TYPE_CHECKING:  # another domain: only its type is named here
+    from guichet.operators.models import Operator
 
 DEFAULT_LINE_SHARE = 0.3
 

@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from guichet.network.choices import (
     BuildingState,
@@ -47,7 +48,9 @@ from guichet.network.models import (
     Premises,
     RouteFibre,
 )
-from guichet.operators.models import Operator
+
+if TYPE_CHECKING:  # another domain: only its type is named here
+    from guichet.operators.models import Operator
 
 BATCH = 5_000
 MODULE_SIZE = 72  # positions per PM module (tiroir)

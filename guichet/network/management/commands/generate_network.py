@@ -12,7 +12,7 @@ from guichet.core.context import Principal
 from guichet.network.choices import ImportStatus
 from guichet.network.generator import DEFAULT_LINE_SHARE, generate
 from guichet.network.management.commands.import_network import ProgressBar
-from guichet.operators.models import Operator
+from guichet.operators.selectors import operators_for
 
 LABELS = {
     "communes": "communes",
@@ -68,13 +68,14 @@ class Command(BaseCommand):
         if options["premises"] < 0:
             raise CommandError("--premises doit être positif.")
         codes = [code.strip().upper() for code in options["operators"].split(",") if code.strip()]
-        operators = list(Operator.objects.filter(arcep_code__in=codes))
+        actor = Principal.system("generate_network")
+        operators = list(operators_for(actor).filter(arcep_code__in=codes))
         unknown = sorted(set(codes) - {operator.arcep_code for operator in operators})
         if unknown:
             raise CommandError(f"Opérateur(s) inconnu(s) : {', '.join(unknown)}.")
         started = time.monotonic()
         job = generate(
-            actor=Principal.system("generate_network"),
+            actor=actor,
             premises=options["premises"],
             seed=options["seed"],
             operators=operators,
