@@ -29,15 +29,18 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
-# Debian packages the browser and worker tests need, installed only when missing.
+# Debian packages the browser, worker and TLS-proxy tests need, installed only when missing.
 system-deps-test:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets Debian :$$missing"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 migrate: install

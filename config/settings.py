@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -87,12 +88,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "guichet.accounts.portal.sessions_middleware.SessionClockMiddleware",
+    "guichet.accounts.portal.identifiers_middleware.SecondFactorRequiredMiddleware",
+    "guichet.accounts.portal.identifiers_middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guichet.core.middleware.GuichetErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 CSRF_FAILURE_VIEW = "guichet.core.views.csrf_failure"
+# Messages survive the re-login of a locked session and never ride in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -233,11 +239,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "guichet.core.middleware.client_ip"
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "guichet.accounts.portal.sessions.lockout_response"
 
 # REST API (DRF + drf-spectacular), TM Forum conventions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "guichet.core.api.authentication.PortalSessionAuthentication"
+        "guichet.accounts.api.authentication.ApiKeyAuthentication",
+        "guichet.accounts.api.authentication.ClientCertificateAuthentication",
+        "guichet.core.api.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["guichet.core.api.permissions.IsAuthenticatedPrincipal"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -272,11 +281,13 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -299,12 +310,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.notifications.tasks.requeue_due_emails",
         "schedule": 300.0,
     },
+    "accounts-dormancy-sweep": {
+        "task": "guichet.accounts.tasks.dormancy_sweep",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Business calendar (GEN-04): "" = metropolitan France; "57"/"6AE" Alsace-Moselle.
 GUICHET_HOLIDAYS_SUBDIVISION = env("GUICHET_HOLIDAYS_SUBDIVISION", "") or ""
 GUICHET_SOAP_MAX_BYTES = envint("GUICHET_SOAP_MAX_BYTES", 1_048_576)
 GUICHET_PROVIDER_NAME = env("GUICHET_PROVIDER_NAME", "Syndicat Mixte Ouvert Deux-Sèvres Numérique")
+# The Provider's code in file names and IPE rows (e.g. DSNU for Deux-Sèvres Numérique).
+GUICHET_PROVIDER_CODE = env("GUICHET_PROVIDER_CODE", "DSNU") or "DSNU"
+# Where security incidents are announced inside the Provider (SEC-07).
+GUICHET_SECURITY_EMAIL = env("GUICHET_SECURITY_EMAIL", "securite@localhost") or "securite@localhost"
+# System credentials (SEC-01..03): the CA issuing Operators' client certificates, and the
+# TLS proxies trusted to forward a verified certificate in X-SSL-Client-Cert.
+GUICHET_CA_DIR = Path(env("GUICHET_CA_DIR", str(VAR_DIR / "ca")) or VAR_DIR / "ca")
+GUICHET_CERT_PROXIES = envlist("GUICHET_CERT_PROXIES", "127.0.0.1,::1")
+GUICHET_SOAP_AUTHENTICATOR = "guichet.accounts.api.authentication.authenticate_system_request"
 
 LOGGING = {
     "version": 1,

@@ -150,6 +150,12 @@ class User(AbstractUser):
     def can_write(self) -> bool:
         return self.role != Role.READ_ONLY
 
+    def rights(self) -> frozenset[str]:
+        """Effective rights today (profiles ∩ subscriptions), see :mod:`guichet.accounts.rights`."""
+        from guichet.accounts.rights import rights_of
+
+        return rights_of(self)
+
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username

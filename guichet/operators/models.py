@@ -64,6 +64,8 @@ class Operator(TimeStampedModel):
     billing_contact_phone = models.CharField(
         _("contact facturation : téléphone"), max_length=30, blank=True
     )
+    suspended_at = models.DateTimeField(_("suspendu le"), null=True, blank=True)
+    suspension_reason = models.TextField(_("motif de suspension"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from guichet.accounts import services as accounts_services
 from guichet.accounts.models import Role, User
+from guichet.accounts.services.profiles import ensure_profile_templates
 from guichet.core.context import Principal
 from guichet.network import generator
 from guichet.network.choices import ImportStatus
@@ -85,6 +86,7 @@ def load_demo(*, network: bool = True) -> list[DemoLogin]:
     ``network=False`` leaves the generated network out (tests that only need the people).
     """
     actor = Principal.system("demo")
+    ensure_profile_templates(actor=actor)
     if not User.objects.filter(username=DEMO_PROVIDER_STAFF.login).exists():
         accounts_services.create_person(
             actor=actor,

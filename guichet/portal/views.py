@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -12,6 +14,7 @@ from django.views.generic import TemplateView
 
 from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts import services as accounts_services
+from guichet.accounts import sessions
 from guichet.audit.selectors import journal_for
 from guichet.core.context import Channel, Principal
 from guichet.core.principal import resolve_principal
@@ -27,8 +30,28 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_initial(self) -> dict[str, Any]:
+        """After a lock, the login of the person who was there is filled in."""
+        initial = super().get_initial()
+        resume = sessions.pending(self.request.session)
+        if resume is not None:
+            initial["username"] = resume.login
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        resume = sessions.pending(self.request.session)
+        if resume is not None:
+            context["resume"] = resume
+            context["resume_expired"] = resume.reason == sessions.EXPIRED
+            context["idle_minutes"] = settings.GUICHET_SESSION_IDLE_MINUTES
+            context["max_hours"] = settings.SESSION_COOKIE_AGE // 3600
+        context["unlock_url"] = reverse("sessions:unlock-request")
+        return context
+
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
+        sessions.start(self.request.session, time.time())
         principal = resolve_principal(self.request)
         if principal is not None:
             accounts_services.record_login(actor=principal)

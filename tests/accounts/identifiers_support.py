@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -41,20 +40,6 @@ def with_gates(middleware: list[str] | tuple[str, ...]) -> list[str]:
 @pytest.fixture
 def gates(settings: LazySettings) -> None:
     settings.MIDDLEWARE = with_gates(settings.MIDDLEWARE)
-
-
-@pytest.fixture(autouse=True)
-def _operator_suspension_property(monkeypatch: pytest.MonkeyPatch) -> None:
-    """While ``Operator.is_suspended`` reads ``self.suspended_at``, a field the model lacks
-    (the lead's fix pending), answer it from the open ``Suspension`` rows as the suspension
-    feature means it; once fixed, this does nothing."""
-    getter = getattr(Operator.__dict__.get("is_suspended"), "fget", None)
-    if getter is not None and "self.suspended_at" in inspect.getsource(getter):
-        monkeypatch.setattr(
-            Operator,
-            "is_suspended",
-            property(lambda self: self.suspensions.filter(lifted_at__isnull=True).exists()),
-        )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from guichet.audit.models import AuditRecord
 from guichet.audit.recorder import verify
 from guichet.core.errors import GuichetError
 from guichet.operators import services as operators_services
-from guichet.operators.models import Operator, Suspension
+from guichet.operators.models import Operator
 from tests.accounts.credential_support import *  # noqa: F403
 from tests.accounts.credential_support import AGENT_ADDRESS, as_person, key_of
 from tests.api_checks import assert_tmf_error
@@ -299,32 +299,14 @@ def test_sec_08_a_suspended_operator_key_is_refused(
     person_a: User,
     operator_a: Operator,
     system_api: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     new = key_of(admin_a)
-    if any(field.name == "suspended_at" for field in Operator._meta.get_fields()):
-        operators_services.suspend_operator(actor=SYSTEM, operator=operator_a, reason="Incident")
-    else:
-        # Until Operator.suspended_at lands (lead), the open Suspension row is the suspension.
-        monkeypatch.setattr(
-            Operator,
-            "is_suspended",
-            property(lambda self: self.suspensions.filter(lifted_at__isnull=True).exists()),
-        )
-        Suspension.objects.create(
-            operator=operator_a,
-            suspended_at=timezone.now(),
-            suspended_by="tests",
-            reason="Incident",
-        )
+    operators_services.suspend_operator(actor=SYSTEM, operator=operator_a, reason="Incident")
     response = system_api(token=new.token, on_behalf_of="agent.a").get(PROBE)
     assert_tmf_error(response, 403, "SEC-008")
     assert refusals("SEC-008").get().credential == f"apikey:{new.key.prefix}"
-    if any(field.name == "suspended_at" for field in Operator._meta.get_fields()):
-        operator_a.refresh_from_db()
-        operators_services.lift_suspension(actor=SYSTEM, operator=operator_a, note="Résolu")
-    else:
-        Suspension.objects.update(lifted_at=timezone.now(), lifted_by="tests")
+    operator_a.refresh_from_db()
+    operators_services.lift_suspension(actor=SYSTEM, operator=operator_a, note="Résolu")
     assert system_api(token=new.token, on_behalf_of="agent.a").get(PROBE).status_code == 200
 
 

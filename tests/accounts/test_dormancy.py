@@ -23,7 +23,6 @@ from guichet.audit.models import AuditRecord
 from guichet.audit.recorder import verify
 from guichet.core.errors import GuichetError
 from tests.accounts.identifiers_support import (
-    _operator_suspension_property,  # noqa: F401 (fixture)
     activate,
     emails_to,
     gates,  # noqa: F401 (fixture)

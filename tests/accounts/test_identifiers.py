@@ -22,7 +22,6 @@ from guichet.audit.recorder import verify
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from tests.accounts.identifiers_support import (
-    _operator_suspension_property,  # noqa: F401 (fixture)
     activate,
     activation_path,
     as_principal,

@@ -22,7 +22,6 @@ from guichet.operators.models import Operator
 from guichet.portal.demo import DEMO_PROVIDER_STAFF, load_demo
 from tests.accounts.identifiers_support import (
     PASSWORD,
-    _operator_suspension_property,  # noqa: F401 (fixture)
     activation_path,
     issue,
     sent_tasks,  # noqa: F401 (fixture)

@@ -29,7 +29,6 @@ from guichet.audit.recorder import verify
 from tests.accounts.identifiers_support import (
     NEW_PASSWORD,
     PASSWORD,
-    _operator_suspension_property,  # noqa: F401 (fixture)
     activate,
     activate_with_second_factor,
     activation_path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
@@ -31,6 +32,7 @@ from guichet.accounts.rights import (
 )
 from guichet.accounts.services import people as people_services
 from guichet.accounts.services import profiles as profile_services
+from guichet.accounts.services import sessions as sessions_services
 from guichet.core.api.permissions import IsAuthenticatedPrincipal
 from guichet.core.api.serializers import TmfFieldsMixin
 from guichet.core.api.views import ScopedModelViewSet
@@ -150,6 +152,36 @@ class LossSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class LoginEventSerializer(serializers.Serializer):
+    """One event of a login history (from the audit journal)."""
+
+    id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    action = serializers.CharField(help_text="Action du journal (accounts.login.success…).")
+    label = serializers.SerializerMethodField()
+    channel = serializers.CharField()
+    ip = serializers.IPAddressField(allow_null=True)
+
+    def get_label(self, obj: Any) -> str:
+        return str(selectors.LOGIN_HISTORY_ACTIONS.get(obj.action, obj.action))
+
+
+class LockStateSerializer(serializers.Serializer):
+    """Whether failed logins have locked the identifier (django-axes)."""
+
+    locked_out = serializers.BooleanField()
+    failed_attempts = serializers.IntegerField()
+    failure_limit = serializers.IntegerField()
+
+
+def lock_state(person: User) -> dict[str, Any]:
+    return {
+        "locked_out": selectors.is_locked_out(person),
+        "failed_attempts": selectors.failed_attempts(person),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+
+
 class PersonFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=IdentifierState.choices)
     role = filters.ChoiceFilter(choices=Role.choices)
@@ -231,6 +263,27 @@ class PersonViewSet(ScopedModelViewSet):
     def reactivate(self, request: Request, pk: str | None = None) -> Response:
         person = people_services.reactivate_person(actor=self.principal, person=self.get_object())
         return self._answer(person)
+
+    @extend_schema(
+        summary="Historique des connexions de la personne (administrateur ; le plus récent d'abord)",
+        responses=LoginEventSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="login-history")
+    def login_history(self, request: Request, pk: str | None = None) -> Response:
+        person = selectors.history_person_for(self.principal, int(self.get_object().pk))
+        events = selectors.login_history_for(self.principal, person)
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(LoginEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Débloquer un identifiant bloqué après trop d'échecs de connexion",
+        request=None,
+        responses=LockStateSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: str | None = None) -> Response:
+        person = sessions_services.unlock_identifier(actor=self.principal, person=self.get_object())
+        return Response(lock_state(person))
 
     @extend_schema(
         summary="Déclarer la perte ou une fraude : désactivation immédiate et nouvel identifiant",

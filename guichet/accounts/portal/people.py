@@ -213,6 +213,7 @@ class PersonDetailView(PeopleAdminMixin, TemplateView):
             reissue_url=optional_url("identifiers:reissue", person.pk)
             if state == IdentifierState.PENDING
             else None,
+            locked_out=selectors.is_locked_out(person),
         )
         return context
 

@@ -67,8 +67,13 @@ def create_person(
     return person
 
 
+@transaction.atomic
 def record_login(*, actor: Principal) -> None:
-    """Journal a successful login (SEC-04)."""
+    """Journal a successful login (SEC-04); the identifier's dormancy clock restarts (IAM-05)."""
+    from guichet.accounts.services.identifier_common import touch_last_used
+
+    if actor.user is not None:
+        touch_last_used(actor.user)
     record(
         actor,
         "accounts.login.success",
@@ -83,10 +88,7 @@ def record_logout(*, actor: Principal) -> None:
 
 
 def record_failed_login(*, actor: Principal, attempted_login: str) -> None:
-    """Journal a refused login attempt, with the login that was tried."""
-    record(
-        actor,
-        "accounts.login.failed",
-        object_type="accounts.user",
-        object_id=attempted_login[:100],
-    )
+    """Journal a refused login attempt under the operator of the identifier it names."""
+    from guichet.accounts.services.sessions import LOGIN_FAILED, record_attempt
+
+    record_attempt(actor=actor, attempted_login=attempted_login, action=LOGIN_FAILED)

@@ -8,11 +8,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from lxml import etree
 from xmlschema import XMLSchemaValidationError
 
+from guichet.core import errors as core_errors
 from guichet.core.context import current_request_id
 from guichet.core.errors import GuichetError
 from guichet.core.soap import codec, contract, envelope, errors, parsing
@@ -22,6 +25,11 @@ logger = logging.getLogger("guichet.core.soap")
 Payload = dict[str, Any]
 Header = dict[str, Any]
 Handler = Callable[[HttpRequest, Payload, Header | None], Mapping[str, Any] | None]
+
+
+def system_authenticator() -> Callable[[HttpRequest], Any]:
+    """The function named by ``GUICHET_SOAP_AUTHENTICATOR`` (core names no domain app)."""
+    return import_string(settings.GUICHET_SOAP_AUTHENTICATOR)
 
 
 class SoapService:
@@ -67,12 +75,21 @@ class SoapService:
 
     # Hooks -----------------------------------------------------------------------
 
+    #: True on every service that serves data: the caller must present a system credential.
+    requires_credentials = False
+
     def authenticate(self, request: HttpRequest) -> None:
         """Check the caller before the body is even read; raise :class:`GuichetError` to refuse.
 
-        The default accepts everyone. A subclass resolves the system credential (client
-        certificate, token…) and keeps what it found on the request for the handlers.
+        A service with ``requires_credentials`` hands the request to the function named by
+        ``GUICHET_SOAP_AUTHENTICATOR`` (API key or client certificate, the same check as the
+        REST door); it sets ``request.user``/``request.auth`` for the handlers, raises the
+        credential's own refusal, or answers None when no credential was presented.
         """
+        if not self.requires_credentials:
+            return
+        if system_authenticator()(request) is None:
+            raise GuichetError(core_errors.NOT_AUTHENTICATED)
 
     # Processing ------------------------------------------------------------------
 
