@@ -235,7 +235,9 @@ GUICHET_PUBLIC_URL = env("GUICHET_PUBLIC_URL", "http://127.0.0.1:8000") or "http
 # Failed logins: lock the identifier after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locks the identifier, not an address: a success from a shared address (an operator's
+# office) must not wipe the failures counted against a colleague's identifier.
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "guichet.core.middleware.client_ip"
 AXES_VERBOSE = False

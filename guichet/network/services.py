@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from celery import current_app
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from guichet.audit.recorder import record, snapshot
 from guichet.core.context import Principal
 from guichet.core.errors import PERMISSION_DENIED, GuichetError
 from guichet.network import errors
 from guichet.network.choices import ImportKind, ImportStatus
+from guichet.network.exporting.ipe import DigestingWriter, ipe_filename, write_ipe
 from guichet.network.importing.base import ImportContext, run_import
 from guichet.network.models import ImportJob
+
+if TYPE_CHECKING:  # another domain: its model only names the recipient
+    from guichet.operators.models import Operator
 
 # kind → "module:function"; each function is ``(ctx: ImportContext, path: Path) -> counts``.
 IMPORTERS: dict[str, str] = {
@@ -122,3 +131,71 @@ def discard_upload(job: ImportJob) -> None:
     folder = imports_dir() / str(job.pk)
     if folder.is_dir():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class IpeExport:
+    """One IPE file written for an operator: its name, line count and SHA-256 (and path, if any)."""
+
+    name: str
+    rows: int
+    sha256: str
+    path: Path | None = None
+
+
+def export_ipe(
+    *,
+    actor: Principal,
+    operator: Operator,
+    target: str | os.PathLike[str] | IO[bytes],
+    as_of: date | None = None,
+) -> IpeExport:
+    """Write the IPE of ``as_of`` (today) for ``operator`` and journal it (``network.ipe.export``).
+
+    ``target`` is a folder (the file gets its Interop'Fibre name, written beside then
+    renamed: a reader such as the SFTP server never sees a half-written file), a file
+    path, or a binary stream (HTTP response…). The inventory is read outside any write
+    transaction: a long export never holds SQLite's write lock.
+    """
+    if not actor.is_provider and actor.operator_id != operator.pk:
+        raise GuichetError(PERMISSION_DENIED)
+    day = as_of or timezone.localdate()
+    name = ipe_filename(operator, day)
+    path: Path | None = None
+    if isinstance(target, str | os.PathLike):
+        path = Path(target)
+        path = path / name if path.is_dir() else path
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("wb") as handle:
+                digest = DigestingWriter(handle)
+                rows = write_ipe(digest, operator=operator, as_of=day)
+            with transaction.atomic():
+                _journal_export(actor, operator, path.name, rows, digest, day)
+                partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return IpeExport(path.name, rows, digest.sha256.hexdigest(), path)
+    digest = DigestingWriter(target)
+    rows = write_ipe(digest, operator=operator, as_of=day)
+    with transaction.atomic():
+        _journal_export(actor, operator, name, rows, digest, day)
+    return IpeExport(name, rows, digest.sha256.hexdigest())
+
+
+def _journal_export(
+    actor: Principal, operator: Operator, name: str, rows: int, digest: DigestingWriter, day: date
+) -> None:
+    record(
+        actor,
+        "network.ipe.export",
+        target=operator,
+        after={
+            "operator": operator.arcep_code,
+            "rows": rows,
+            "file": name,
+            "bytes": digest.size,
+            "sha256": digest.sha256.hexdigest(),
+            "as_of": day.isoformat(),
+        },
+    )

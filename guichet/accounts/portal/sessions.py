@@ -117,7 +117,7 @@ class UnlockView(View):
         return redirect("portal:login")
 
     def refused(self, request: HttpRequest, error: GuichetError) -> HttpResponse:
-        context = {"error": error.error, "message": str(error)}
+        context = {"error": error.error, "message": error.message()}
         return render(request, TEMPLATES + "unlock_refused.html", context, status=error.status)
 
 
@@ -156,7 +156,7 @@ class PersonUnlockView(PrincipalMixin, View):
         try:
             services.unlock_identifier(actor=self.principal, person=person)
         except GuichetError as error:
-            messages.error(request, str(error))
+            messages.error(request, f"{error.message()} ({error.code})")
         else:
             messages.success(
                 request, _("Identifiant %(login)s débloqué.") % {"login": person.username}

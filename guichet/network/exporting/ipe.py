@@ -23,6 +23,7 @@ same bytes. Importing this file gives back the same inventory (round trip, teste
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -88,6 +89,25 @@ def ipe_value(value: Any) -> str:
     """One value as the IPE writes it: yyyyMMdd, O/N, decimal comma, '' for None."""
     # Dispatch on the exact type: bool before int, date (not datetime) as a day.
     return _FORMATS.get(type(value), str)(value)
+
+
+class DigestingWriter(io.RawIOBase):
+    """A binary sink that keeps the SHA-256 of what goes through it (no second read of the file)."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        super().__init__()
+        self.sink = sink
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.sha256.update(data)
+        self.sink.write(data)
+        self.size += len(data)
+        return len(data)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guichet.core.context import Principal
-from guichet.network.exporting.ipe import ipe_filename, write_ipe
+from guichet.network import services
 from guichet.operators.selectors import operators_for
 
 
@@ -42,11 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"Opérateur inconnu : {code}.")
         folder: Path = options["output"] or Path(settings.MEDIA_ROOT) / "exports" / "ipe"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / ipe_filename(operator, options["date"])
-        # Written beside, then renamed: a reader (SFTP) never sees a half-written file.
-        partial = path.with_name(path.name + ".part")
-        rows = write_ipe(partial, operator=operator, as_of=options["date"])
-        partial.replace(path)
+        export = services.export_ipe(
+            actor=actor, operator=operator, target=folder, as_of=options["date"]
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"IPE de {operator.name} ({code}) : {path} — {rows} ligne(s).")
+            self.style.SUCCESS(
+                f"IPE de {operator.name} ({code}) : {export.path} — {export.rows} ligne(s)."
+            )
         )
