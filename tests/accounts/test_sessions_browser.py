@@ -42,7 +42,7 @@ def assert_accessible(page: Page) -> None:  # noqa: F811
     assert not incomplete, f"{page.url}:\n" + describe_violations(incomplete)
 
 
-def leave_idle(page: Page, seconds: float) -> None:
+def leave_idle(page: Page, seconds: float) -> None:  # noqa: F811
     """As if the person had not touched the portal for ``seconds``."""
     key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
