@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from datetime import date
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from guichet.audit.models import AuditRecord
 from guichet.core.context import Principal
+from guichet.core.errors import GuichetError
 from guichet.network import services
 from guichet.network.choices import BuildingState, ImportStatus, PmState
 from guichet.network.exporting.ipe import ipe_filename, write_ipe
@@ -538,3 +541,61 @@ def test_net_02_export_ipe_command(tmp_path: Path, operator_a: Operator) -> None
     assert path.exists() and not list(tmp_path.glob("*.part"))
     assert str(path) in out.getvalue() and "1 ligne" in out.getvalue()
     assert len(path.read_text("utf-8").splitlines()) == 2
+    entry = AuditRecord.objects.get(action="network.ipe.export")
+    assert entry.person_login == "export_ipe" and entry.channel == "system"
+    assert (entry.object_type, entry.object_id) == ("operators.operator", str(operator_a.pk))
+    assert entry.after == {
+        "operator": "OPEA",
+        "rows": 1,
+        "file": path.name,
+        "bytes": path.stat().st_size,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "as_of": "2026-03-02",
+    }
+
+
+def test_net_02_export_service_to_a_stream_journals_rows_and_digest(
+    tmp_path: Path, operator_a: Operator
+) -> None:
+    pm = make_pm()
+    for _ in range(3):
+        make_building(pm)
+    stream = io.BytesIO()
+
+    export = services.export_ipe(actor=ACTOR, operator=operator_a, target=stream, as_of=TODAY)
+
+    content = stream.getvalue()
+    assert export.rows == 3 and export.path is None
+    assert export.name == "DSNU_OPEA_PM_IPEZMD_V30_20260302.csv"
+    assert export.sha256 == hashlib.sha256(content).hexdigest()
+    # The same bytes as the plain writer's.
+    write_ipe(tmp_path / "plain.csv", as_of=TODAY)
+    assert content == (tmp_path / "plain.csv").read_bytes()
+    entry = AuditRecord.objects.get(action="network.ipe.export")
+    assert entry.after["rows"] == 3 and entry.after["sha256"] == export.sha256
+    assert entry.after["file"] == export.name and entry.after["operator"] == "OPEA"
+
+
+def test_net_02_export_service_to_a_file_path(tmp_path: Path, operator_a: Operator) -> None:
+    make_building(make_pm())
+    target = tmp_path / "ipe.csv"
+
+    export = services.export_ipe(actor=ACTOR, operator=operator_a, target=target, as_of=TODAY)
+
+    assert export.path == target and export.name == "ipe.csv" and export.rows == 1
+    assert export.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_net_02_export_service_refuses_another_operators_ipe(
+    tmp_path: Path, operator_a: Operator, operator_b: Operator
+) -> None:
+    make_building(make_pm())
+    own = Principal(person_id=None, login="b", operator_id=operator_b.pk, operator_code="OPEB")
+    services.export_ipe(actor=own, operator=operator_b, target=tmp_path, as_of=TODAY)
+
+    with pytest.raises(GuichetError):
+        services.export_ipe(actor=own, operator=operator_a, target=tmp_path, as_of=TODAY)
+
+    assert [p.name for p in tmp_path.iterdir()] == ["DSNU_OPEB_PM_IPEZMD_V30_20260302.csv"]
+    assert AuditRecord.objects.filter(action="network.ipe.export").count() == 1
