@@ -105,12 +105,28 @@ def execute_import(
     job: ImportJob,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportJob:
-    """Run a registered import now (worker task or console): all of it, or nothing."""
+    """Run a registered import now (worker task or console): all of it, or nothing.
+
+    Whatever the outcome (applied, rejected, crashed), an uploaded file is discarded
+    afterwards. A job that is not pending (here, or in the database when another worker
+    took it first) is refused and its file left to the run that holds it.
+    """
     if job.status != ImportStatus.PENDING:
         raise GuichetError(errors.IMPORT_NOT_RUNNABLE, status=job.get_status_display())
     importer = _importer(job.kind)
     path = Path(job.source_path)
-    return run_import(job, lambda ctx: importer(ctx, path), actor=actor, on_progress=on_progress)
+    held_elsewhere = False
+    try:
+        return run_import(
+            job, lambda ctx: importer(ctx, path), actor=actor, on_progress=on_progress
+        )
+    except GuichetError as exc:
+        # run_import lets only its start refusal out: the importer's own errors are reported.
+        held_elsewhere = exc.error == errors.IMPORT_NOT_RUNNABLE
+        raise
+    finally:
+        if not held_elsewhere:
+            discard_upload(job)
 
 
 def import_now(
