@@ -59,15 +59,8 @@ PTO_CELL = re.compile(
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings: Any) -> None:
-    """No argon2 (hashing is most of a test's set-up time), and a private cache: the default
-    one is a folder shared with any other test run on the machine, job numbers included."""
+    """No argon2: hashing is most of a test's set-up time (the private cache: conftest)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "network-backoffice-tests",
-        }
-    }
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -648,7 +641,7 @@ def test_progress_fragment_polls_while_running_and_reloads_when_done(
         status=ImportStatus.RUNNING,
         started_at=timezone.now(),
     )
-    cache.set(progress_key(job.pk), (30, 120))
+    cache.set(progress_key(job), (30, 120))
     client = _client(provider_staff)
     try:
         page = client.get(f"{SEARCH}imports/{job.pk}/").content.decode()
@@ -667,7 +660,7 @@ def test_progress_fragment_polls_while_running_and_reloads_when_done(
         assert "hx-trigger" not in done.content.decode()
         assert "120 lignes sur 120 (100 %)" in done.content.decode()
     finally:
-        cache.delete(progress_key(job.pk))
+        cache.delete(progress_key(job))
 
 
 def test_failed_job_page_and_report_with_stored_issues(provider_staff: Any) -> None:

@@ -37,14 +37,8 @@ PASSWORD = "Un-mot-de-passe-2026!"
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings: Any) -> None:
-    """Fast hashing; a private cache (the live server is a thread of this process)."""
+    """Fast hashing (the private cache, seen by the live server's thread too: conftest)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "network-backoffice-browser-tests",
-        }
-    }
 
 
 @pytest.fixture
@@ -117,7 +111,7 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
         started_at=timezone.now(),
         started_by=provider_staff.username,
     )
-    cache.set(progress_key(job.pk), (250, 1000))
+    cache.set(progress_key(job), (250, 1000))
     server_errors = watch_server_errors(page)
     try:
         log_in(page, provider_staff.username, PASSWORD)
@@ -127,7 +121,7 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
         _assert_no_blocking_violations(page)
 
         # The worker moves on, then finishes: the page follows without a click.
-        cache.set(progress_key(job.pk), (800, 1000))
+        cache.set(progress_key(job), (800, 1000))
         expect(page.locator("#import-progress-text")).to_have_text(
             "800 lignes sur 1000 (80 %)", timeout=10_000
         )
@@ -167,5 +161,5 @@ def test_gen_06_import_page_follows_the_job_until_it_ends(page: Page, provider_s
         expect(page.get_by_role("heading", level=1)).to_have_text("Lancer un import")
         _assert_no_blocking_violations(page)
     finally:
-        cache.delete(progress_key(job.pk))
+        cache.delete(progress_key(job))
     assert server_errors == []

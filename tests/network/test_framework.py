@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from guichet.audit.models import AuditRecord
 from guichet.core.context import Principal
@@ -13,7 +15,13 @@ from guichet.core.errors import GuichetError
 from guichet.network import errors
 from guichet.network.choices import ImportKind, ImportStatus
 from guichet.network.importing import base
-from guichet.network.importing.base import ImportAbort, ImportContext, live_progress, run_import
+from guichet.network.importing.base import (
+    ImportAbort,
+    ImportContext,
+    live_progress,
+    progress_key,
+    run_import,
+)
 from guichet.network.importing.files import count_rows, detect_encoding, read_csv
 from guichet.network.models import Commune, ImportJob
 
@@ -125,9 +133,32 @@ def test_net_03_progress_is_visible_while_running() -> None:
         seen.append(live_progress(ImportJob.objects.get(pk=ctx.job.pk)))
         return {}
 
-    cache.clear()
     run_import(_job(), importer, actor=ACTOR)
     assert seen == [(1000, 4000)]
+
+
+def test_net_03_progress_of_an_older_job_with_the_same_number_is_not_shown() -> None:
+    """A database reset (another test run, a restored backup) reuses job numbers; the
+    cache outlives it: the key carries the creation time too."""
+    job = _job()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, rows_done=5, rows_total=50
+    )
+    job.refresh_from_db()
+    older = ImportJob(pk=job.pk, created_at=job.created_at - timedelta(days=1))
+    cache.set(progress_key(older), (900, 1000))
+    cache.set(f"network:import:{job.pk}:progress", (900, 1000))  # the former key
+
+    assert progress_key(older) != progress_key(job)
+    assert live_progress(job) == (5, 50)
+    cache.set(progress_key(job), (10, 50))
+    assert live_progress(job) == (10, 50)
+
+
+def test_network_tests_use_a_private_cache() -> None:
+    """conftest: an in-memory cache, never the folder other runs share."""
+    assert isinstance(caches["default"], LocMemCache)
+    assert cache.get(progress_key(_job())) is None
 
 
 def test_net_02_files_tolerate_real_world_encodings(tmp_path: Path) -> None:

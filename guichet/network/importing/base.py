@@ -118,21 +118,25 @@ class ImportContext:
         if total is not None:
             self.rows_total = total
         if force or done % PROGRESS_EVERY == 0:
-            cache.set(
-                progress_key(self.job.pk), (self.rows_done, self.rows_total), timeout=24 * 3600
-            )
+            cache.set(progress_key(self.job), (self.rows_done, self.rows_total), timeout=24 * 3600)
             if self.on_progress is not None:
                 self.on_progress(self.rows_done, self.rows_total)
 
 
-def progress_key(job_id: int) -> str:
-    return f"network:import:{job_id}:progress"
+def progress_key(job: ImportJob) -> str:
+    """The cache key of a job's progress: its number *and* creation time.
+
+    A number comes back after a database reset (a test run, a restored backup) while the
+    cache lives on: the creation time keeps another job's figures out of this one's page.
+    """
+    created = int(job.created_at.timestamp() * 1_000_000)
+    return f"network:import:{job.pk}:{created}:progress"
 
 
 def live_progress(job: ImportJob) -> tuple[int, int | None]:
     """(rows done, rows total) of a running job, from the cache; the stored figures otherwise."""
     if job.status == ImportStatus.RUNNING:
-        cached = cache.get(progress_key(job.pk))
+        cached = cache.get(progress_key(job))
         if cached is not None:
             return cached
     return job.rows_done, job.rows_total
