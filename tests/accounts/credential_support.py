@@ -17,19 +17,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework.views import APIView
 
-from guichet.accounts.api.authentication import (
-    ApiKeyAuthentication,
-    ClientCertificateAuthentication,
-)
 from guichet.accounts.choices import CredentialAccess
 from guichet.accounts.models import Role, User
 from guichet.accounts.services import credentials as services
-from guichet.core.api.authentication import PortalSessionAuthentication
 from guichet.core.context import Principal, principal_for_user
 from guichet.operators.models import Operator
-from tests.accounts.people_support import give_profile, subscribe, user_rights_method
+from tests.accounts.people_support import give_profile, subscribe
 from tests.factories import make_person
 
 __all__ = [
@@ -44,8 +38,6 @@ __all__ = [
     "person_a",
     "portal_client",
     "system_api",
-    "system_auth",
-    "user_rights_method",
 ]
 
 OPERATOR_NETWORK = "198.51.100.0/28"
@@ -72,21 +64,7 @@ def ca_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def system_auth(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The authentication classes as the lead adds them to REST_FRAMEWORK (credentials first).
-
-    Views read ``authentication_classes`` from APIView at request time, so patching the
-    base class is what the setting does, whether or not it is already there.
-    """
-    monkeypatch.setattr(
-        APIView,
-        "authentication_classes",
-        [ApiKeyAuthentication, ClientCertificateAuthentication, PortalSessionAuthentication],
-    )
-
-
-@pytest.fixture
-def person_a(operator_a: Operator, user_rights_method: None) -> User:
+def person_a(operator_a: Operator) -> User:
     """An active member of operator A with e-RDV and eligibility rights (subscribed)."""
     subscribe(operator_a, "e-rdv", "eligibilite-ftte")
     person = make_person("agent.a", operator_a, Role.MEMBER)
@@ -114,7 +92,7 @@ def key_of(
 
 
 @pytest.fixture
-def system_api(system_auth: None) -> Callable[..., APIClient]:
+def system_api() -> Callable[..., APIClient]:
     """An API client presenting a key (or a certificate) from an address, on behalf of a person."""
 
     def build(

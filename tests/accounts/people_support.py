@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
 
 from guichet.accounts.models import Profile, User
-from guichet.accounts.rights import rights_of
 from guichet.accounts.services import profiles as profiles_services
 from guichet.core.context import Channel, Principal, principal_for_user
 from guichet.operators.models import EService, Operator, Subscription
-
-# Until the lead adds ``User.rights()`` (one line delegating to rights_of), the tests
-# give the class that method; the real door is tested in test_iam_08_principal_*.
-HAS_USER_RIGHTS = callable(getattr(User, "rights", None))
-
-
-@pytest.fixture
-def user_rights_method(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if not HAS_USER_RIGHTS:
-        monkeypatch.setattr(User, "rights", lambda self: rights_of(self), raising=False)
-    yield
 
 
 def as_principal(user: User, channel: str = Channel.PORTAL) -> Principal:

@@ -82,7 +82,7 @@ def catalogue(transactional_db: None) -> None:
 
 
 @pytest.fixture
-def live(live_server: Any, system_auth: None) -> str:
+def live(live_server: Any) -> str:
     return live_server.url
 
 
@@ -236,7 +236,6 @@ def test_sec_01_certificate_examples_run_through_the_documented_nginx(
     person_a: User,
     tmp_path: Path,
     settings: Any,
-    system_auth: None,
 ) -> None:
     settings.TRUSTED_PROXY_COUNT = 1  # production: nginx in front
     work = tmp_path / "operator"

@@ -12,16 +12,14 @@ from guichet.accounts.models import Profile, Role, User
 from guichet.accounts.services import profiles as profile_services
 from guichet.audit.models import AuditRecord
 from tests.accounts.people_support import (
-    HAS_USER_RIGHTS,
     SYSTEM,
     give_profile,
     subscribe,
-    user_rights_method,  # noqa: F401
 )
 from tests.api_checks import ScopedResourceChecks, assert_tmf_error
 from tests.factories import make_person
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_rights_method")]
+pytestmark = pytest.mark.django_db
 
 PEOPLE = "/api/v1/people"
 PROFILES = "/api/v1/profiles"
@@ -260,10 +258,6 @@ def test_iam_10_rights_catalogue_shows_availability(
     assert rights["e-rdv:book"]["label"] == "Réserver, modifier ou annuler un rendez-vous"
 
 
-@pytest.mark.skipif(
-    not HAS_USER_RIGHTS,
-    reason="REAL DOOR — waiting for the lead's User.rights() (one line delegating to rights_of)",
-)
 def test_iam_08_real_door_rights_reach_the_api_without_monkeypatch(
     member_a: User, api_as: Any
 ) -> None:

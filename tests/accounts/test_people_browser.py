@@ -14,10 +14,9 @@ from guichet.accounts.services.profiles import ensure_profile_templates
 from guichet.audit.models import AuditRecord
 from guichet.operators.models import Operator
 from guichet.portal.demo import DEMO_OPERATOR_ADMINS, load_demo
-from tests.accounts.people_support import (  # noqa: F401
+from tests.accounts.people_support import (
     restore_eservice_catalogue,
     subscribe,
-    user_rights_method,
 )
 from tests.browser import (
     blocking_axe_results,
@@ -35,7 +34,6 @@ page = portal_fixtures.page
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("user_rights_method"),
 ]
 
 FGTT = DEMO_OPERATOR_ADMINS["FGTT"]

@@ -15,11 +15,10 @@ from guichet.audit.models import AuditRecord
 from tests.accounts.people_support import (
     SYSTEM,
     subscribe,
-    user_rights_method,  # noqa: F401
 )
 from tests.factories import make_person
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_rights_method")]
+pytestmark = pytest.mark.django_db
 
 
 def client_for(user: User) -> Client:

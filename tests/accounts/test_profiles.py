@@ -26,16 +26,14 @@ from guichet.audit.models import AuditRecord
 from guichet.core.errors import GuichetError
 from guichet.operators.models import EService
 from tests.accounts.people_support import (
-    HAS_USER_RIGHTS,
     SYSTEM,
     as_principal,
     give_profile,
     subscribe,
-    user_rights_method,  # noqa: F401
 )
 from tests.factories import make_person
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_rights_method")]
+pytestmark = pytest.mark.django_db
 
 
 def _raises(code: str, call: Any, **kwargs: Any) -> GuichetError:
@@ -162,10 +160,6 @@ def test_iam_07_rights_of_costs_two_queries_then_nothing(
         assert rights_of(person) is first
 
 
-@pytest.mark.skipif(
-    not HAS_USER_RIGHTS,
-    reason="REAL DOOR — waiting for the lead's User.rights() (one line delegating to rights_of)",
-)
 def test_iam_08_principal_picks_rights_through_user_rights(operator_a: Any, member_a: User) -> None:
     """The real door: ``principal_for_user`` reads ``User.rights()``, no monkeypatch."""
     assert "rights" in User.__dict__

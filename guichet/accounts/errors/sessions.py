@@ -39,13 +39,6 @@ UNLOCK_LINK_INVALID = define(
     "This unlock link is not valid, was already used or has expired. Ask for a new one "
     "from the login page.",
 )
-UNLOCK_FORBIDDEN = define(
-    "IAM-064",
-    403,
-    "Forbidden",
-    "Seuls le Fournisseur et l'administrateur de l'opérateur peuvent débloquer cet identifiant.",
-    "Only the Provider and the operator's administrator may unlock this identifier.",
-)
 NOT_LOCKED_OUT = define(
     "IAM-065",
     409,
