@@ -21,22 +21,17 @@ from django.utils import timezone
 
 from guichet.network import errors
 from guichet.network.importing.base import ImportContext
-from guichet.network.importing.files import count_rows, read_csv
-from guichet.network.importing.ipe import (
+from guichet.network.importing.batches import (
     BATCH_SIZE,
-    LAMBERT93,
-    WGS84,
     PkMarks,
     RowWriter,
     batched,
-    bounded_text,
-    cached,
     changes,
     first_rows,
-    plain_file,
-    to_wgs84,
 )
-from guichet.network.importing.values import parse_float, parse_int, text
+from guichet.network.importing.files import count_rows, plain_file, read_csv
+from guichet.network.importing.ipe import LAMBERT93, WGS84, to_wgs84
+from guichet.network.importing.values import bounded_text, cached, parse_float, parse_int, text
 from guichet.network.models import Address
 
 REQUIRED_COLUMNS = ("id", "numero", "nom_voie", "code_postal", "code_insee", "nom_commune")

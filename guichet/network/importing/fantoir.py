@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from guichet.network import errors
 from guichet.network.importing.base import ImportAbort, ImportContext
-from guichet.network.importing.ipe import BATCH_SIZE, PkMarks, RowWriter, batched, changes
+from guichet.network.importing.batches import BATCH_SIZE, PkMarks, RowWriter, batched, changes
 from guichet.network.models import Street
 
 # FANTOIR street-type codes → labels (first label when several), from the Etalab

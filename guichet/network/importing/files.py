@@ -1,10 +1,15 @@
-"""Opening real files: encodings tried in turn, CSV headers checked, rows streamed."""
+"""Opening real files: compressed or not, encodings tried in turn, CSV headers checked, rows streamed."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import gzip
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from guichet.network import errors
@@ -86,3 +91,39 @@ def read_csv(
                 ) from exc
 
     return header, rows()
+
+
+@contextmanager
+def plain_file(path: Path) -> Iterator[Path]:
+    """The CSV itself, or the one inside a ``.gz`` or ``.zip`` (copied to a temporary folder).
+
+    Real IPE and BAN files travel compressed; the copy lets :func:`files.read_csv` try its
+    encodings and count the rows as for a plain file, in constant memory.
+    """
+    if not path.is_file():
+        raise ImportAbort(
+            errors.IMPORT_FILE_UNREADABLE, table=path.name, detail=f"{path.name} introuvable"
+        )
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic[:2] != b"\x1f\x8b" and magic != b"PK\x03\x04":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="guichet-import-") as folder:
+        if magic[:2] == b"\x1f\x8b":
+            target = Path(folder) / (path.name.removesuffix(".gz") or "data.csv")
+            with gzip.open(path, "rb") as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
+        else:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+                if len(members) != 1:
+                    raise ImportAbort(
+                        errors.IMPORT_UNKNOWN_FORMAT,
+                        table=path.name,
+                        detail=f"une archive zip avec un seul fichier .csv est attendue ({len(members)} trouvé(s))",
+                    )
+                target = Path(folder) / Path(members[0].filename).name
+                with archive.open(members[0]) as source, target.open("wb") as copy:
+                    shutil.copyfileobj(source, copy, 1 << 20)
+        yield target

@@ -16,41 +16,48 @@ A column absent from the file leaves its field alone; a present but empty one cl
 Speed (250,000 lines in under a minute, flat memory): lines are streamed and handled in
 batches of :data:`BATCH_SIZE`, with one query per batch to fetch the existing addresses and
 buildings, one ``executemany`` INSERT for the new rows and one UPDATE for the changed ones
-(:class:`RowWriter`). PMs are few: loaded once, written with the ORM at the end. An
-identifier repeated across batches is told by a bitmap of the ids met (:class:`PkMarks`),
-not by a set of every identifier of the file.
-
-The helpers of the "shared" section are used by the BAN and FANTOIR importers too.
+(:class:`~guichet.network.importing.batches.RowWriter`). PMs are few: loaded once, written with the ORM at the end. An
+identifier repeated across batches is told by a bitmap of the ids met
+(:class:`~guichet.network.importing.batches.PkMarks`), not by a set of every identifier
+of the file. Those batching and writing helpers live in :mod:`.batches` (shared with the
+BAN and FANTOIR importers); the coordinate helpers below serve the BAN import too.
 """
 
 from __future__ import annotations
 
-import gzip
 import re
-import shutil
-import tempfile
 import unicodedata
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache, partial
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from pyproj import Transformer
 
 from guichet.network import errors
 from guichet.network.choices import BuildingState, BuildingType, PmState, ZoneType
-from guichet.network.importing.base import ImportAbort, ImportContext
-from guichet.network.importing.files import count_rows, read_csv
+from guichet.network.importing.base import ImportContext
+from guichet.network.importing.batches import (
+    BATCH_SIZE,
+    FLOAT_TOLERANCE,
+    PkMarks,
+    RowWriter,
+    assign,
+    batched,
+    changes,
+    first_rows,
+)
+from guichet.network.importing.files import count_rows, plain_file, read_csv
 from guichet.network.importing.values import (
     NULLS,
+    bounded_text,
+    cached,
     parse_bool,
     parse_date,
     parse_float,
@@ -58,8 +65,6 @@ from guichet.network.importing.values import (
     text,
 )
 from guichet.network.models import Address, Building, Pm
-
-BATCH_SIZE = 2_000
 
 IPE_V20_COLUMNS: tuple[str, ...] = (
     "IdentifiantImmeuble", "CodeVoieRivoliImmeuble", "CodeInseeImmeuble", "CodePostalImmeuble",
@@ -120,107 +125,14 @@ PROJECTIONS = {
 }  # fmt: skip
 WGS84, LAMBERT93 = 4326, 2154
 # Derived WGS84 coordinates are rounded to 1e-7° (1 cm): re-importing our own export then
-# gives back the same floats, and smaller differences are not counted as changes.
+# gives back the same floats, and smaller differences are not counted as changes
+# (batches.FLOAT_TOLERANCE).
 DEGREE_DIGITS = 7
-FLOAT_TOLERANCE = {"longitude": 1e-7, "latitude": 1e-7, "x_l93": 0.01, "y_l93": 0.01}
 
 
 def provider_code() -> str:
     """The Provider's Interop'Fibre code (file names, ``CodeOI``)."""
     return getattr(settings, "GUICHET_PROVIDER_CODE", "DSNU")
-
-
-# ---------------------------------------------------------------------------- shared helpers
-
-T = TypeVar("T")
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last one shorter)."""
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-class PkMarks:
-    """Primary keys met during one import, one bit each: a sparse bitmap, flat in memory.
-
-    It tells a line that repeats an identifier of an earlier batch (the row already
-    written or found) without keeping every identifier of the file in memory.
-    """
-
-    _SHIFT = 16
-
-    def __init__(self) -> None:
-        self._pages: dict[int, bytearray] = {}
-
-    def add(self, pk: int) -> None:
-        """Remember ``pk``."""
-        page = self._pages.setdefault(pk >> self._SHIFT, bytearray(1 << (self._SHIFT - 3)))
-        offset = pk & ((1 << self._SHIFT) - 1)
-        page[offset >> 3] |= 1 << (offset & 7)
-
-    def __contains__(self, pk: object) -> bool:
-        if not isinstance(pk, int):
-            return False
-        page = self._pages.get(pk >> self._SHIFT)
-        offset = pk & ((1 << self._SHIFT) - 1)
-        return page is not None and bool(page[offset >> 3] & (1 << (offset & 7)))
-
-
-def first_rows(
-    rows: Iterable[tuple[int, T]], key: Callable[[T], str], wanted: set[str]
-) -> dict[str, int]:
-    """Row number of the first occurrence of each ``wanted`` key (a second pass, errors only)."""
-    found: dict[str, int] = {}
-    for row, item in rows:
-        value = key(item)
-        if value in wanted and value not in found:
-            found[value] = row
-            if len(found) == len(wanted):
-                break
-    return found
-
-
-@contextmanager
-def plain_file(path: Path) -> Iterator[Path]:
-    """The CSV itself, or the one inside a ``.gz`` or ``.zip`` (copied to a temporary folder).
-
-    Real IPE and BAN files travel compressed; the copy lets :func:`files.read_csv` try its
-    encodings and count the rows as for a plain file, in constant memory.
-    """
-    if not path.is_file():
-        raise ImportAbort(
-            errors.IMPORT_FILE_UNREADABLE, table=path.name, detail=f"{path.name} introuvable"
-        )
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if magic[:2] != b"\x1f\x8b" and magic != b"PK\x03\x04":
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="guichet-import-") as folder:
-        if magic[:2] == b"\x1f\x8b":
-            target = Path(folder) / (path.name.removesuffix(".gz") or "data.csv")
-            with gzip.open(path, "rb") as source, target.open("wb") as copy:
-                shutil.copyfileobj(source, copy, 1 << 20)
-        else:
-            with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
-                if len(members) != 1:
-                    raise ImportAbort(
-                        errors.IMPORT_UNKNOWN_FORMAT,
-                        table=path.name,
-                        detail=f"une archive zip avec un seul fichier .csv est attendue ({len(members)} trouvé(s))",
-                    )
-                target = Path(folder) / Path(members[0].filename).name
-                with archive.open(members[0]) as source, target.open("wb") as copy:
-                    shutil.copyfileobj(source, copy, 1 << 20)
-        yield target
 
 
 def _clean(raw: Mapping[str, str], column: str) -> str:
@@ -230,118 +142,6 @@ def _clean(raw: Mapping[str, str], column: str) -> str:
         return ""
     value = value.strip()
     return "" if value in NULLS else value
-
-
-def changes(current: Mapping[str, Any], values: Mapping[str, Any]) -> list[str]:
-    """Names of the ``values`` that differ from ``current`` (floats: within a centimetre)."""
-    changed = []
-    for name, value in values.items():
-        old = current[name]
-        if old == value:
-            continue
-        tolerance = FLOAT_TOLERANCE.get(name)
-        if tolerance and old is not None and value is not None and abs(old - value) <= tolerance:
-            continue
-        changed.append(name)
-    return changed
-
-
-def assign(obj: models.Model, values: dict[str, Any]) -> bool:
-    """Set ``values`` on a model instance; whether anything really changed."""
-    names = changes(obj.__dict__, values)
-    for name in names:
-        setattr(obj, name, values[name])
-    return bool(names)
-
-
-class RowWriter:
-    """INSERT and UPDATE of plain rows with ``executemany``, for the big tables.
-
-    Django's ``bulk_create``/``bulk_update`` prepare every value through several layers
-    (and ``bulk_update`` builds one ``CASE`` per field): about half of a 250,000-line
-    import. Here each value goes through its backend adapter only when it needs one
-    (dates, JSON), and one statement is prepared per batch.
-    """
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.table = connection.ops.quote_name(model._meta.db_table)
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.defaults = {f.attname: f.get_default() for f in fields}
-        self.adapters: dict[str, Callable[[Any], Any]] = {}
-        for f in fields:
-            if isinstance(f, models.JSONField):
-                self.adapters[f.attname] = partial(
-                    connection.ops.adapt_json_value, encoder=f.encoder
-                )
-            elif isinstance(f, models.DateTimeField):
-                self.adapters[f.attname] = connection.ops.adapt_datetimefield_value
-            elif isinstance(f, models.DateField):
-                self.adapters[f.attname] = connection.ops.adapt_datefield_value
-
-    def _rows(
-        self, names: list[str], rows: Iterable[Mapping[str, Any]], fixed: Mapping[str, Any]
-    ) -> list[list[Any]]:
-        """Parameters of each row; ``fixed`` values are already adapted (the time stamps)."""
-        adapters = [None if n in fixed else self.adapters.get(n) for n in names]
-        pairs = list(zip(names, adapters, strict=True))
-        return [
-            [
-                fixed[n] if n in fixed else (row[n] if a is None or row[n] is None else a(row[n]))
-                for n, a in pairs
-            ]
-            for row in rows
-        ]
-
-    def _stamps(self, stamp: datetime, *names: str) -> dict[str, Any]:
-        at = connection.ops.adapt_datetimefield_value(stamp)
-        return {name: at for name in names if name in self.defaults}
-
-    def insert(self, rows: list[dict[str, Any]], stamp: datetime) -> None:
-        """Insert new rows (model defaults for the fields they omit)."""
-        if not rows:
-            return
-        names = list(self.defaults)
-        columns = ", ".join(connection.ops.quote_name(n) for n in names)
-        fixed = self._stamps(stamp, "created_at", "updated_at")
-        params = self._rows(names, (self.defaults | row for row in rows), fixed)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: several times faster than one INSERT per row on PostgreSQL.
-                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
-                    for values in params:
-                        copy.write_row(values)
-                return
-            placeholders = ", ".join(["%s"] * len(names))
-            # Identifiers come from the model's meta, quoted; every value is a parameter.
-            sql = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(sql, params)
-
-    def update(self, rows: list[dict[str, Any]], names: set[str], stamp: datetime) -> None:
-        """Write the fields ``names`` of rows that carry their ``id`` and every value of ``names``."""
-        if not rows:
-            return
-        fixed = self._stamps(stamp, "updated_at")
-        fields = [*sorted(names - fixed.keys()), *fixed, "id"]
-        assignments = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in fields[:-1])
-        sql = f"UPDATE {self.table} SET {assignments} WHERE id = %s"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, self._rows(fields, rows, fixed))
-
-
-def cached(convert: Callable[[str | None], T]) -> Callable[[str | None], T]:
-    """Memoise a converter: most IPE columns repeat a few values (states, dates, INSEE…)."""
-    memo: dict[str | None, T] = {}
-
-    def wrapper(value: str | None) -> T:
-        try:
-            return memo[value]
-        except KeyError:
-            result = convert(value)  # a ValueError is not remembered
-            if len(memo) < 20_000:
-                memo[value] = result
-            return result
-
-    return wrapper
 
 
 # ------------------------------------------------------------------------------ value parsing
@@ -378,27 +178,6 @@ def _choice(choices: type[models.TextChoices], *, blank: bool) -> Callable[[str 
             return raw
         expected = ", ".join(sorted(allowed))
         raise ValueError(f"{raw or 'vide'} : valeur attendue parmi {expected}")
-
-    return convert
-
-
-def bounded_text(
-    max_length: int, *, pattern: str = "", required: bool = False
-) -> Callable[[str | None], str]:
-    """A converter to a stripped string of at most ``max_length`` characters, matching ``pattern``."""
-    regex = re.compile(pattern) if pattern else None
-
-    def convert(value: str | None) -> str:
-        raw = text(value)
-        if not raw:
-            if required:
-                raise ValueError("valeur obligatoire")
-            return raw
-        if len(raw) > max_length:
-            raise ValueError(f"{max_length} caractères au plus")
-        if regex is not None and not regex.match(raw):
-            raise ValueError(f"format inattendu : {raw!r}")
-        return raw
 
     return convert
 

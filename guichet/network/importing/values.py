@@ -1,12 +1,16 @@
-"""Reading the values real files contain: empty and ``*****`` NULLs, several date formats, O/N booleans."""
+"""Reading the values real files contain: empty and ``*****`` NULLs, several date formats, O/N
+booleans; converters to bounded text, memoised for the columns that repeat a few values."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 NULLS = frozenset({"", "*****", "NULL", "null", "?"})
 PTO_RE = re.compile(r"^[A-Z0-9]{2}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+T = TypeVar("T")
 _DATE_FORMATS = (
     "%Y%m%d",
     "%Y-%m-%d",
@@ -77,3 +81,40 @@ def parse_bool(value: str | None) -> bool | None:
 
 def is_pto_reference(value: str) -> bool:
     return bool(PTO_RE.match(value))
+
+
+def cached(convert: Callable[[str | None], T]) -> Callable[[str | None], T]:
+    """Memoise a converter: most IPE columns repeat a few values (states, dates, INSEE…)."""
+    memo: dict[str | None, T] = {}
+
+    def wrapper(value: str | None) -> T:
+        try:
+            return memo[value]
+        except KeyError:
+            result = convert(value)  # a ValueError is not remembered
+            if len(memo) < 20_000:
+                memo[value] = result
+            return result
+
+    return wrapper
+
+
+def bounded_text(
+    max_length: int, *, pattern: str = "", required: bool = False
+) -> Callable[[str | None], str]:
+    """A converter to a stripped string of at most ``max_length`` characters, matching ``pattern``."""
+    regex = re.compile(pattern) if pattern else None
+
+    def convert(value: str | None) -> str:
+        raw = text(value)
+        if not raw:
+            if required:
+                raise ValueError("valeur obligatoire")
+            return raw
+        if len(raw) > max_length:
+            raise ValueError(f"{max_length} caractères au plus")
+        if regex is not None and not regex.match(raw):
+            raise ValueError(f"format inattendu : {raw!r}")
+        return raw
+
+    return convert
