@@ -18,7 +18,7 @@ from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.network import services
 from guichet.network.choices import BuildingState, ImportStatus, PmState
-from guichet.network.exporting.ipe import ipe_filename, write_ipe
+from guichet.network.exporting.ipe import EXTRA_STANDARD_COLUMNS, ipe_filename, write_ipe
 from guichet.network.importing import ipe as ipe_module
 from guichet.network.importing.ipe import IPE_V20_COLUMNS, IPE_V30_COLUMNS, to_wgs84
 from guichet.network.models import (
@@ -599,3 +599,46 @@ def test_net_02_export_service_refuses_another_operators_ipe(
 
     assert [p.name for p in tmp_path.iterdir()] == ["DSNU_OPEB_PM_IPEZMD_V30_20260302.csv"]
     assert AuditRecord.objects.filter(action="network.ipe.export").count() == 1
+
+
+def test_net_02_pm_level_extra_columns_survive_the_round_trip(tmp_path: Path) -> None:
+    """PM-level columns without a model field (PM address, comments, RefRegroupementPM…)
+    are not dropped: every line keeps them in ``Building.extra``, the export writes them
+    back, so no ``Pm.extra`` is needed. A column outside the IPE is kept, not exported."""
+    pm_columns = {c for c in EXTRA_STANDARD_COLUMNS if "PM" in c}
+    assert {
+        "CommentairePM",
+        "CodeAdressePM",
+        "RefRegroupementPM",
+        "NombrePMTechniques",
+    } <= pm_columns
+
+    def line(n: int, pm: str) -> dict[str, str]:
+        values = {c: f"{c[:12]} {pm[-1]}" for c in EXTRA_STANDARD_COLUMNS}
+        return ipe_row(n, ReferencePM=pm, **values, MaColonnePM=f"hors norme {n}")
+
+    rows = [line(1, "DSNU-PM-00001"), line(2, "DSNU-PM-00001"), line(3, "DSNU-PM-00002")]
+    columns = [*IPE_V30_COLUMNS, "MaColonnePM"]
+    source = write_file(tmp_path / "source.csv", rows, columns=columns)
+    assert run(source).status == ImportStatus.SUCCEEDED
+
+    kept = Building.objects.get(ipe_id="IMB/79191/T/00003").extra
+    assert kept == {c: f"{c[:12]} 2" for c in EXTRA_STANDARD_COLUMNS} | {
+        "MaColonnePM": "hors norme 3"
+    }
+    first = tmp_path / "first.csv"
+    write_ipe(first, as_of=TODAY)
+    exported = list(csv.DictReader(io.StringIO(first.read_text("utf-8")), delimiter=";"))
+    for row, line_out in zip(rows, exported, strict=True):
+        assert {c: line_out[c] for c in EXTRA_STANDARD_COLUMNS} == {
+            c: row[c] for c in EXTRA_STANDARD_COLUMNS
+        }
+    assert "MaColonnePM" not in exported[0]
+
+    wipe_inventory()
+    assert run(first).status == ImportStatus.SUCCEEDED
+    second = tmp_path / "second.csv"
+    write_ipe(second, as_of=TODAY)
+
+    assert second.read_bytes() == first.read_bytes()
+    assert Pm.objects.get(reference="DSNU-PM-00002").address_text  # from the PM address columns
