@@ -1,7 +1,11 @@
-"""The site's URLs plus one probe guarded by a right, to test credential scopes (SEC-01)."""
+"""The site's URLs plus a REST probe guarded by a right (SEC-01) and a SOAP service behind
+the system credentials, as domain services will be (SEC-01..03, SEC-08)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import path
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +15,8 @@ from config.urls import handler400, handler403, handler404, handler500  # noqa: 
 from config.urls import urlpatterns as site_urlpatterns
 from guichet.core.api.permissions import IsAuthenticatedPrincipal, RequireRight
 from guichet.core.principal import resolve_principal
+from guichet.core.soap import SoapService, soap_urls
+from tests.core.soap.echo_service import ECHO_WSDL
 
 
 class EligibilityProbe(APIView):
@@ -34,3 +40,21 @@ class EligibilityProbe(APIView):
 
 
 urlpatterns = [path("api/v1/test/eligibility", EligibilityProbe.as_view()), *site_urlpatterns]
+
+
+class CredentialEchoService(SoapService):
+    """The echo contract behind the system credentials, as every domain service is."""
+
+    requires_credentials = True
+
+
+def whoami(request: HttpRequest, payload: dict[str, Any], header: dict[str, Any] | None) -> dict:
+    principal = resolve_principal(request)
+    assert principal is not None
+    return {"text": f"{principal.login}@{principal.operator_code}", "count": payload["count"]}
+
+
+CREDENTIAL_ECHO = CredentialEchoService(
+    wsdl=ECHO_WSDL, service_name="EchoService", handlers={"echo": whoami}
+)
+urlpatterns += soap_urls("ws/test/credentials", CREDENTIAL_ECHO, name="test-credentials")

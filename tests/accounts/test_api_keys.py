@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from guichet.accounts.api.authentication import authenticate_system_request
@@ -23,6 +23,7 @@ from guichet.operators.models import Operator
 from tests.accounts.credential_support import *  # noqa: F403
 from tests.accounts.credential_support import AGENT_ADDRESS, as_person, key_of
 from tests.api_checks import assert_tmf_error
+from tests.core.soap.conftest import envelope, fault_of
 from tests.factories import SYSTEM, make_person
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +352,31 @@ def test_sec_01_soap_door_authenticates_with_the_same_function(
         )
     assert refused.value.code == "SEC-023"
     assert refusals("SEC-023").get().channel == "soap"
+
+
+@pytest.mark.urls("tests.accounts.credential_urls")
+def test_sec_08_the_soap_door_refuses_what_the_rest_door_refuses(
+    admin_a: User, person_a: User, operator_a: Operator
+) -> None:
+    new = key_of(admin_a)
+    body = envelope("<e:echoRequest><e:text>?</e:text><e:count>1</e:count></e:echoRequest>")
+
+    def call(address: str = AGENT_ADDRESS, **headers: str) -> Any:
+        return Client(REMOTE_ADDR=address).generic(
+            "POST", "/ws/test/credentials", body, content_type="text/xml", headers=headers
+        )
+
+    answered = call(Authorization=f"Bearer {new.token}", **{"X-On-Behalf-Of": "agent.a"})
+    assert answered.status_code == 200
+    assert b"agent.a@OPEA" in answered.content
+    use = AuditRecord.objects.filter(action="accounts.credential.use").last()
+    assert use is not None and use.channel == "soap" and use.person_login == "agent.a"
+
+    assert fault_of(call())["code"] == "GEN-401"
+    elsewhere = call("203.0.113.9", Authorization=f"Bearer {new.token}")
+    assert fault_of(elsewhere)["code"] == "SEC-023"
+    operators_services.suspend_operator(actor=SYSTEM, operator=operator_a, reason="Incident")
+    suspended = call(Authorization=f"Bearer {new.token}", **{"X-On-Behalf-Of": "agent.a"})
+    assert suspended.status_code == 500  # SOAP 1.1: every fault travels as a 500 (WS-I BP)
+    assert fault_of(suspended)["code"] == "SEC-008"
+    assert refusals("SEC-008").get().channel == "soap"
