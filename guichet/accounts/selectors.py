@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guichet.accounts.choices import IdentifierState
+from guichet.accounts.identifier_selectors import identifiers_in_use
 from guichet.accounts.models import Profile, User
 from guichet.accounts.rights import ADMINISTER
 from guichet.audit.models import AuditRecord
@@ -72,14 +72,11 @@ def assignable_profiles_for(actor: Principal, operator_id: int) -> QuerySet[Prof
 
 
 def identifiers_used(actor: Principal, operator_id: int) -> int:
-    """Identifiers counted against the cap of 100 (IAM-02) as issuance counts them: every
-    state but deleted, an identifier replaced after a loss counting once with its successor."""
-    return (
-        administered_people_for(actor)
-        .filter(operator_id=operator_id, replaced_by__isnull=True)
-        .exclude(state=IdentifierState.DELETED)
-        .count()
-    )
+    """Identifiers counted against the cap of 100 (IAM-02), exactly as issuance counts them,
+    for an operator ``actor`` may see (GEN-404 otherwise)."""
+    if not actor.is_provider and actor.operator_id != operator_id:
+        raise GuichetError(NOT_FOUND)
+    return identifiers_in_use(operator_id)
 
 
 def identifier_cap() -> int:
