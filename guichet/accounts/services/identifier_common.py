@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from guichet.accounts.choices import IDENTIFIER_TRANSITIONS, IdentifierState
 from guichet.accounts.errors.identifiers import IDENTIFIER_STATE
-from guichet.accounts.models import Role, User
+from guichet.accounts.models import OneTimeLink, Role, User
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.notifications.errors import EMAIL_NO_RECIPIENT
@@ -120,6 +120,14 @@ def operator_admin_emails(operator_id: int | None, *, besides: User | None = Non
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_link(token: str, purpose: str, *, lock: bool = False) -> OneTimeLink | None:
+    """The emailed link behind ``token`` for ``purpose`` (used or not), locked if asked."""
+    queryset = OneTimeLink.objects.select_related("user", "user__operator")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.filter(token_hash=hash_token(token or ""), purpose=purpose).first()
 
 
 def kill_sessions(user: User, *, keep: str | None = None) -> int:

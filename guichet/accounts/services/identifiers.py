@@ -37,6 +37,7 @@ from guichet.accounts.models import OneTimeLink, Profile, Role, User
 from guichet.accounts.services.identifier_common import (
     STATE_FIELDS,
     check_transition,
+    find_link,
     fr_datetime,
     fr_text,
     hash_token,
@@ -101,12 +102,7 @@ def _retire_links(user: User, now: datetime) -> None:
 
 def link_for_token(token: str, *, lock: bool = False) -> OneTimeLink:
     """The valid, unused password-initialisation link behind ``token``, else IAM-013/014/015."""
-    queryset = OneTimeLink.objects.select_related("user", "user__operator")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    link = queryset.filter(
-        token_hash=hash_token(token or ""), purpose=OneTimeLink.Purpose.SET_PASSWORD
-    ).first()
+    link = find_link(token, OneTimeLink.Purpose.SET_PASSWORD, lock=lock)
     if link is None:
         raise GuichetError(LINK_INVALID)
     if link.used_at is not None or link.user.state == IdentifierState.ACTIVE:

@@ -23,6 +23,7 @@ from guichet.accounts.choices import IdentifierState
 from guichet.accounts.errors.sessions import NOT_LOCKED_OUT, UNLOCK_LINK_INVALID
 from guichet.accounts.models import OneTimeLink, User
 from guichet.accounts.services.identifier_common import (
+    find_link,
     fr_datetime,
     hash_token,
     public_url,
@@ -132,12 +133,7 @@ def request_unlock_link(*, actor: Principal, login: str) -> bool:
 
 def unlock_link_for_token(token: str, *, lock: bool = False) -> OneTimeLink:
     """The valid, unused unlock link behind ``token``, else IAM-063."""
-    queryset = OneTimeLink.objects.select_related("user", "user__operator")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    link = queryset.filter(
-        token_hash=hash_token(token or ""), purpose=OneTimeLink.Purpose.UNLOCK
-    ).first()
+    link = find_link(token, OneTimeLink.Purpose.UNLOCK, lock=lock)
     if link is None or link.used_at is not None or link.expires_at <= timezone.now():
         raise GuichetError(UNLOCK_LINK_INVALID)
     return link
