@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -130,15 +133,51 @@ class EService(models.Model):
 
 
 class Subscription(TimeStampedModel):
-    """Souscription of an operator to an e-service; rights run from ``activated_on`` (CTR-06).
+    """Souscription of an operator to an e-service (art. 4, 5, 7, 9).
 
-    Order forms, notices and termination rules arrive with the contracts issue.
+    * ``order_received_on`` — the signed order form reached the Provider: invoicing runs
+      from this day (BIL-02);
+    * ``activated_on`` — the operator's people get the rights (CTR-06); the minimum
+      commitment runs from it;
+    * ``ends_on`` — the effective end (termination, CTR-07/08/11/14); rights stop that day;
+    * ``termination_requested_on`` / ``termination_kind`` — who ended it and how, which
+      decides the early-termination fees (BIL-03: none for a substantial change, CTR-11).
     """
+
+    class TerminationKind(models.TextChoices):
+        OPERATOR = "operator", _("Résiliation par l'opérateur")
+        PROVIDER = "provider", _("Résiliation par le Fournisseur")
+        CONTRACT = "contract", _("Résiliation du contrat")
+        SUBSTANTIAL_CHANGE = "substantial", _("Résiliation après modification substantielle")
 
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="subscriptions")
     service = models.ForeignKey(EService, on_delete=models.PROTECT, related_name="subscriptions")
+    order_received_on = models.DateField(
+        _("bon de commande reçu le"),
+        null=True,
+        blank=True,
+        help_text=_("Début de la facturation (article 7)."),
+    )
     activated_on = models.DateField(_("date d'activation"))
+    minimum_commitment_months = models.PositiveSmallIntegerField(
+        _("durée minimale d'engagement (mois)"), default=0
+    )
     ends_on = models.DateField(_("date de fin"), null=True, blank=True)
+    termination_requested_on = models.DateField(_("résiliation demandée le"), null=True, blank=True)
+    termination_kind = models.CharField(
+        _("type de résiliation"), max_length=12, choices=TerminationKind.choices, blank=True
+    )
+
+    @property
+    def commitment_ends_on(self) -> date | None:
+        """The last day of the minimum commitment (None without one)."""
+        if not self.minimum_commitment_months:
+            return None
+        return (
+            self.activated_on
+            + relativedelta(months=self.minimum_commitment_months)
+            - timedelta(days=1)
+        )
 
     class Meta:
         ordering = ["service__position"]
