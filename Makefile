@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test check install install-dev system-deps-test migrate demo lock schema clean
+.PHONY: run test check install install-dev system-deps-run system-deps-test migrate demo lock schema clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)." >&2; exit 1; }
@@ -26,8 +26,14 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements/dev.txt
 	@touch $@ $(VENV)/.base-installed
 
-install: $(VENV)/.base-installed
-install-dev: $(VENV)/.dev-installed
+install: $(VENV)/.base-installed system-deps-run
+install-dev: $(VENV)/.dev-installed system-deps-run
+
+# Debian libraries WeasyPrint needs to render PDFs (order forms, invoices).
+system-deps-run:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	  echo "Installation des paquets Debian : libpango-1.0-0 libpangoft2-1.0-0"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Debian packages the browser, worker and TLS-proxy tests need, installed only when missing.
 system-deps-test:

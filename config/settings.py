@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "guichet.operators",
     "guichet.accounts",
     "guichet.network",
+    "guichet.billing",
+    "guichet.compliance",
     "guichet.notifications",
     "guichet.portal",
 ]

@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("guichet.accounts.portal.credentials_urls")),
     path("", include("guichet.audit.portal.urls")),
     path("", include("guichet.operators.portal.security_urls")),
+    path("", include("guichet.operators.portal.contracts_urls")),
+    path("", include("guichet.billing.portal.urls")),
+    path("", include("guichet.compliance.portal.urls")),
     path("back-office/reseau/", include("guichet.network.portal.urls")),
     path("", include("guichet.portal.urls")),
 ]
