@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -320,12 +321,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.accounts.tasks.dormancy_sweep",
         "schedule": crontab(hour=3, minute=15),
     },
+    # BIL-02: last month's invoices, on the 1st at 06:00 (idempotent: a rerun issues nothing twice).
+    "billing-monthly-invoicing": {
+        "task": "guichet.billing.tasks.monthly_invoicing",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # Business calendar (GEN-04): "" = metropolitan France; "57"/"6AE" Alsace-Moselle.
 GUICHET_HOLIDAYS_SUBDIVISION = env("GUICHET_HOLIDAYS_SUBDIVISION", "") or ""
 GUICHET_SOAP_MAX_BYTES = envint("GUICHET_SOAP_MAX_BYTES", 1_048_576)
 GUICHET_PROVIDER_NAME = env("GUICHET_PROVIDER_NAME", "Syndicat Mixte Ouvert Deux-Sèvres Numérique")
+# The Provider's legal mentions on invoices and credit notes (BIL-02), and the VAT rate
+# in percent applied to every invoice line (Decimal; a malformed value fails at start-up).
+GUICHET_PROVIDER_SIRET = env("GUICHET_PROVIDER_SIRET", "") or ""
+GUICHET_PROVIDER_ADDRESS = env("GUICHET_PROVIDER_ADDRESS", "") or ""
+GUICHET_PROVIDER_VAT_NUMBER = env("GUICHET_PROVIDER_VAT_NUMBER", "") or ""
+try:
+    GUICHET_VAT_RATE = Decimal(env("GUICHET_VAT_RATE", "20") or "20")
+except InvalidOperation as exc:
+    raise ImproperlyConfigured("GUICHET_VAT_RATE must be a number of percent, e.g. 20") from exc
+if not Decimal(0) <= GUICHET_VAT_RATE <= Decimal(100):
+    raise ImproperlyConfigured("GUICHET_VAT_RATE must lie between 0 and 100")
 # The Provider's code in file names and IPE rows (e.g. DSNU for Deux-Sèvres Numérique).
 GUICHET_PROVIDER_CODE = env("GUICHET_PROVIDER_CODE", "DSNU") or "DSNU"
 # Where security incidents are announced inside the Provider (SEC-07).
