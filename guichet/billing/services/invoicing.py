@@ -290,18 +290,24 @@ def generate_invoice(
 ) -> Invoice | None:
     """The invoice of ``operator`` for the month: drafted (or its draft recomputed), issued when
     ``issue``. Idempotent: an issued invoice is returned untouched; nothing owed, no invoice."""
+    return _generate(actor, operator, period, issue)[0]
+
+
+def _generate(
+    actor: Principal, operator: Operator, period: date, issue: bool
+) -> tuple[Invoice | None, str]:
     require_provider(actor)
     period = check_month(period)
     invoice, created = Invoice.objects.get_or_create(
         operator=operator, period=period, defaults={"vat_rate": vat_rate()}
     )
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update().select_related("operator").get(pk=invoice.pk)
     if invoice.is_issued:
-        return invoice
+        return invoice, "already_issued"
     drafts = lines_for(operator, period)
     if not drafts:
         invoice.delete()
-        return None
+        return None, "nothing_owed"
     invoice.vat_rate = vat_rate()
     _write_lines(invoice, drafts)
     invoice.save()
@@ -318,8 +324,8 @@ def generate_invoice(
         },
     )
     if issue:
-        invoice = _issue(actor, invoice)
-    return invoice
+        return _issue(actor, invoice), "issued"
+    return invoice, "drafted"
 
 
 def generate_invoices(*, actor: Principal, period: date, issue: bool = False) -> GenerationSummary:
@@ -329,15 +335,16 @@ def generate_invoices(*, actor: Principal, period: date, issue: bool = False) ->
     first, last = month_bounds(period)
     summary = GenerationSummary(period=period)
     for operator in selectors.billable_operators(first, last):
-        invoice = generate_invoice(actor=actor, operator=operator, period=period, issue=issue)
-        if invoice is None:
-            summary.nothing_owed.append(operator.pk)
-        elif invoice.is_issued and invoice.number and issue:
-            summary.issued.append(invoice.number)
-        elif invoice.is_issued:
+        with transaction.atomic():
+            invoice, outcome = _generate(actor, operator, period, issue)
+        if outcome == "issued" and invoice is not None:
+            summary.issued.append(str(invoice.number))
+        elif outcome == "already_issued" and invoice is not None:
             summary.already_issued.append(invoice.pk)
-        else:
+        elif outcome == "drafted" and invoice is not None:
             summary.drafted.append(invoice.pk)
+        else:
+            summary.nothing_owed.append(operator.pk)
     return summary
 
 
