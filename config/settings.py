@@ -326,7 +326,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.billing.tasks.monthly_invoicing",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    # CTR-14: on each termination's effective date, export the e-service's data; destroy
+    # archives past GUICHET_TERMINATION_RETENTION_DAYS.
+    "operators-apply-due-terminations": {
+        "task": "guichet.operators.tasks.apply_due_terminations",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
+GUICHET_TERMINATION_RETENTION_DAYS = envint("GUICHET_TERMINATION_RETENTION_DAYS", 30)
 
 # Business calendar (GEN-04): "" = metropolitan France; "57"/"6AE" Alsace-Moselle.
 GUICHET_HOLIDAYS_SUBDIVISION = env("GUICHET_HOLIDAYS_SUBDIVISION", "") or ""

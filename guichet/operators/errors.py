@@ -109,3 +109,152 @@ INCIDENT_OPERATOR_REQUIRED = define(
     "Choisissez l'opérateur concerné par l'incident.",
     "Choose the operator the incident concerns.",
 )
+
+# Contracts, signatures, order forms and terminations (CTR-02..15): CTR-001..CTR-049.
+CONTRACT_PROVIDER_ONLY = define(
+    "CTR-001",
+    403,
+    "Forbidden",
+    "Seul le Fournisseur peut effectuer cette opération sur les contrats.",
+    "Only the Provider may perform this contract operation.",
+)
+CONTRACT_ADMIN_ONLY = define(
+    "CTR-002",
+    403,
+    "Forbidden",
+    "Seul un administrateur de l'opérateur (droit « users:administer ») peut signer ou commander.",
+    "Only an administrator of the operator (right 'users:administer') may sign or order.",
+)
+FRAMEWORK_NOT_SIGNED = define(
+    "CTR-010",
+    409,
+    "Conflict",
+    "L'Accord-cadre doit être signé par les deux Parties avant les Conditions Générales (article 3).",
+    "The framework agreement must be signed by both Parties before the General Conditions (article 3).",
+)
+DOCUMENT_NOT_SIGNABLE = define(
+    "CTR-011",
+    409,
+    "Conflict",
+    "Le document « {document} » ne se signe pas : il est notifié à l'opérateur.",
+    "The document '{document}' is not signed: it is notified to the operator.",
+)
+ALREADY_SIGNED = define(
+    "CTR-012",
+    409,
+    "Conflict",
+    "« {document} » est déjà signé par {party}.",
+    "'{document}' is already signed by {party}.",
+)
+SIGNATURE_INVALID = define(
+    "CTR-013",
+    422,
+    "Unprocessable Entity",
+    "Signature incomplète : {detail}",
+    "Incomplete signature: {detail}",
+)
+OPERATOR_IDENTITY_INCOMPLETE = define(
+    "CTR-014",
+    422,
+    "Unprocessable Entity",
+    "La fiche de l'opérateur est incomplète pour établir le contrat : {detail}.",
+    "The operator's record is incomplete to draw up the contract: {detail}.",
+)
+DOCUMENT_INVALID = define(
+    "CTR-015",
+    422,
+    "Unprocessable Entity",
+    "Document contractuel invalide : {detail}",
+    "Invalid contract document: {detail}",
+)
+DOCUMENT_NOTICE_TOO_SHORT = define(
+    "CTR-016",
+    422,
+    "Unprocessable Entity",
+    "Préavis insuffisant : cette modification doit être notifiée au moins {days} jours avant son entrée en vigueur (au plus tôt le {earliest}).",
+    "Notice too short: this change must be notified at least {days} days before it takes effect (on {earliest} at the earliest).",
+)
+GENERAL_CONDITIONS_NOT_SIGNED = define(
+    "CTR-020",
+    409,
+    "Conflict",
+    "Les Conditions Générales e-services en vigueur doivent être signées avant toute commande.",
+    "The General Conditions in force must be signed before any order.",
+)
+WHOLESALE_CONTRACT_MISSING = define(
+    "CTR-021",
+    409,
+    "Conflict",
+    "L'e-service {service} nécessite un contrat « {offer} » en cours (article 5).",
+    "The e-service {service} needs a current '{offer}' contract (article 5).",
+)
+SERVICE_INCLUDED = define(
+    "CTR-022",
+    409,
+    "Conflict",
+    "L'e-service {service} est fourni avec les Conditions Générales : aucun bon de commande n'est nécessaire.",
+    "The e-service {service} comes with the General Conditions: no order form is needed.",
+)
+ALREADY_SUBSCRIBED = define(
+    "CTR-023",
+    409,
+    "Conflict",
+    "L'opérateur a déjà une souscription ou un bon de commande en cours pour {service}.",
+    "The operator already has a subscription or an order form in progress for {service}.",
+)
+NO_SPECIFIC_CONDITIONS = define(
+    "CTR-024",
+    409,
+    "Conflict",
+    "Aucunes Conditions Spécifiques en vigueur pour {service} : commande impossible.",
+    "No Specific Conditions in force for {service}: it cannot be ordered.",
+)
+ORDER_FORM_INVALID = define(
+    "CTR-025",
+    422,
+    "Unprocessable Entity",
+    "Bon de commande invalide : {detail}",
+    "Invalid order form: {detail}",
+)
+ORDER_FORM_TRANSITION = define(
+    "CTR-026",
+    409,
+    "Conflict",
+    "Ce bon de commande est « {status} » : il ne peut pas passer à « {target} ».",
+    "This order form is '{status}': it cannot move to '{target}'.",
+)
+WHOLESALE_INVALID = define(
+    "CTR-027",
+    422,
+    "Unprocessable Entity",
+    "Contrat d'offre de gros invalide : {detail}",
+    "Invalid wholesale contract: {detail}",
+)
+TERMINATION_INVALID = define(
+    "CTR-030",
+    422,
+    "Unprocessable Entity",
+    "Résiliation impossible : {detail}",
+    "Termination refused: {detail}",
+)
+ALREADY_TERMINATED = define(
+    "CTR-031",
+    409,
+    "Conflict",
+    "La souscription à {service} est déjà résiliée (fin le {ends_on}).",
+    "The subscription to {service} is already terminated (ends on {ends_on}).",
+)
+NO_SUBSTANTIAL_CHANGE = define(
+    "CTR-032",
+    409,
+    "Conflict",
+    "Aucune modification substantielle notifiée à venir pour {service} : la résiliation sans pénalité n'est pas ouverte.",
+    "No notified substantial change is pending for {service}: termination without penalty is not open.",
+)
+EXPORT_DESTROYED = define(
+    "CTR-033",
+    410,
+    "Gone",
+    "L'archive des données a été détruite le {when} (durée de conservation écoulée).",
+    "The data archive was destroyed on {when} (retention period over).",
+)

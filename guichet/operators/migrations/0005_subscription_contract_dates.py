@@ -4,30 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operators', '0004_operator_suspension'),
+        ("operators", "0004_operator_suspension"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='minimum_commitment_months',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="durée minimale d'engagement (mois)"),
+            model_name="subscription",
+            name="minimum_commitment_months",
+            field=models.PositiveSmallIntegerField(
+                default=0, verbose_name="durée minimale d'engagement (mois)"
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='order_received_on',
-            field=models.DateField(blank=True, help_text='Début de la facturation (article 7).', null=True, verbose_name='bon de commande reçu le'),
+            model_name="subscription",
+            name="order_received_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Début de la facturation (article 7).",
+                null=True,
+                verbose_name="bon de commande reçu le",
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='termination_kind',
-            field=models.CharField(blank=True, choices=[('operator', "Résiliation par l'opérateur"), ('provider', 'Résiliation par le Fournisseur'), ('contract', 'Résiliation du contrat'), ('substantial', 'Résiliation après modification substantielle')], max_length=12, verbose_name='type de résiliation'),
+            model_name="subscription",
+            name="termination_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("operator", "Résiliation par l'opérateur"),
+                    ("provider", "Résiliation par le Fournisseur"),
+                    ("contract", "Résiliation du contrat"),
+                    ("substantial", "Résiliation après modification substantielle"),
+                ],
+                max_length=12,
+                verbose_name="type de résiliation",
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='termination_requested_on',
-            field=models.DateField(blank=True, null=True, verbose_name='résiliation demandée le'),
+            model_name="subscription",
+            name="termination_requested_on",
+            field=models.DateField(blank=True, null=True, verbose_name="résiliation demandée le"),
         ),
     ]

@@ -257,3 +257,50 @@ class SecurityIncident(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Contracts (CTR-02..15) live in their own module; imported here so Django registers them.
+from guichet.operators.models.contracts import (  # noqa: E402
+    NOTIFIED_ANNEXES,
+    ORDER_FORM_TRANSITIONS,
+    RANK,
+    SERVICE_DEPENDENCIES,
+    SIGNED_KINDS,
+    ContractDocument,
+    DataExport,
+    DocumentKind,
+    OrderForm,
+    OrderFormStatus,
+    Signature,
+    TerminationNotice,
+    WholesaleContract,
+    WholesaleOffer,
+)
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "INCIDENT_TRANSITIONS",
+    "LEGAL_IDENTITY_FIELDS",
+    "NOTIFIED_ANNEXES",
+    "ORDER_FORM_TRANSITIONS",
+    "RANK",
+    "SERVICE_DEPENDENCIES",
+    "SIGNED_KINDS",
+    "ContractDocument",
+    "DataExport",
+    "DocumentKind",
+    "EService",
+    "IncidentSeverity",
+    "IncidentStatus",
+    "LegalForm",
+    "Operator",
+    "OrderForm",
+    "OrderFormStatus",
+    "SecurityIncident",
+    "Signature",
+    "Subscription",
+    "Suspension",
+    "TerminationNotice",
+    "WholesaleContract",
+    "WholesaleOffer",
+]
