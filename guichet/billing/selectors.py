@@ -87,6 +87,7 @@ def current_prices(on: date) -> list[dict[str, object]]:
                 .order_by("effective_from")
                 .first()
             )
+        row["cells"] = [(row[kind], row[f"{kind}_next"]) for kind in PriceKind.values]
         rows.append(row)
     return rows
 

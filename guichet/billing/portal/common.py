@@ -1,0 +1,65 @@
+"""Shared pieces of the billing pages: access, pagination, file answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from guichet.billing import selectors
+from guichet.billing.errors import INVOICES_READ_FORBIDDEN
+from guichet.core.context import Principal
+from guichet.core.errors import GuichetError
+from guichet.core.views import PrincipalMixin
+
+PAGE_SIZE = 25
+
+
+class OperatorInvoicesAccess(PrincipalMixin):
+    """``administration/factures/``: an operator's person with ``invoices:read`` or its administrator."""
+
+    def allowed(self, principal: Principal) -> bool:
+        if not principal.is_operator:
+            return False
+        if not selectors.may_read_invoices(principal):
+            raise GuichetError(INVOICES_READ_FORBIDDEN)
+        return True
+
+
+class ProviderAccess(PrincipalMixin):
+    """``back-office/facturation/``: the Provider's staff."""
+
+    def allowed(self, principal: Principal) -> bool:
+        return principal.is_provider
+
+
+def paginate(request: HttpRequest, queryset: Any) -> dict[str, Any]:
+    page: Page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return {
+        "page_obj": page,
+        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_query": query.urlencode(),
+    }
+
+
+def file_response(
+    content: bytes, filename: str, content_type: str, sha256: str = ""
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    if sha256:
+        response["X-Content-SHA256"] = sha256
+    return response
+
+
+def csv_response(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
