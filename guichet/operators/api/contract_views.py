@@ -52,10 +52,7 @@ def _operator(principal: Any, pk: int | None) -> Operator:
 
 
 def _service(code: str) -> EService:
-    service = EService.objects.filter(code=code).first()
-    if service is None:
-        raise GuichetError(NOT_FOUND)
-    return service
+    return contract_selectors.eservice_by_code(code)
 
 
 @extend_schema_view(

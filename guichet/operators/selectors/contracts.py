@@ -276,3 +276,17 @@ def pending_substantial_change(
         .order_by("effective_on")
         .first()
     )
+
+
+def eservices() -> QuerySet[EService]:
+    """The catalogue of e-services (Annex 1), in its order."""
+    return EService.objects.order_by("position", "name")
+
+
+def eservice_by_code(code: str) -> EService:
+    """One e-service by its code, or GEN-404."""
+    return get_scoped(EService.objects.all(), Principal.system(), operator_field="pk", code=code)
+
+
+def eservice_by_pk(pk: int) -> EService:
+    return get_scoped(EService.objects.all(), Principal.system(), operator_field="pk", pk=pk)
