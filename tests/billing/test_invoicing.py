@@ -297,8 +297,10 @@ def test_bil_02_command_and_task(operator_a: Operator, rdv_prices: None) -> None
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_bil_02_concurrent_generations_never_share_or_skip_a_number() -> None:
+    from tests.accounts.people_support import restore_eservice_catalogue
     from tests.billing.conftest import set_price
 
+    restore_eservice_catalogue()  # a transactional test's flush removes migration data
     set_price("e-rdv", "monthly", "300")
     for n in range(6):
         subscribe(make_operator(f"CC{n:02d}"), "e-rdv", order_received_on=date(2025, 1, 1))
