@@ -92,6 +92,11 @@ class ScanForm(ServiceErrorsMixin, forms.Form):
     signatory_name = forms.CharField(label=_("Nom et prénom du signataire"), required=False)
     signatory_capacity = forms.CharField(label=_("Qualité du signataire"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown beside the acceptance form: its own ids (same field names, unique ids).
+        kwargs.setdefault("auto_id", "scan_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
