@@ -332,8 +332,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.operators.tasks.apply_due_terminations",
         "schedule": crontab(hour=0, minute=30),
     },
+    # SEC-09: remind before a remediation plan is due, flag missing plans and late actions.
+    "compliance-audit-deadlines": {
+        "task": "guichet.compliance.tasks.audit_deadlines",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 GUICHET_TERMINATION_RETENTION_DAYS = envint("GUICHET_TERMINATION_RETENTION_DAYS", 30)
+# SEC-09: days before a remediation plan is due when the operator is reminded.
+GUICHET_AUDIT_REMINDER_DAYS = envint("GUICHET_AUDIT_REMINDER_DAYS", 3)
 
 # Business calendar (GEN-04): "" = metropolitan France; "57"/"6AE" Alsace-Moselle.
 GUICHET_HOLIDAYS_SUBDIVISION = env("GUICHET_HOLIDAYS_SUBDIVISION", "") or ""
