@@ -36,9 +36,27 @@ def buyer_identity(operator: Operator) -> dict[str, Any]:
     }
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a <style> element (no HTML escaping there)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return '"' + " ".join(escaped.split()) + '"'
+
+
+def _footer(provider: dict[str, str]) -> str:
+    parts = [provider["name"]]
+    if provider["siret"]:
+        parts.append(f"SIRET {provider['siret']}")
+    if provider["vat_number"]:
+        parts.append(f"TVA {provider['vat_number']}")
+    return css_string(" — ".join(parts) + " — page ")
+
+
 def _html(template: str, context: dict[str, Any]) -> str:
+    provider = provider_identity()
     with translation.override("fr"):
-        return render_to_string(template, {**context, "provider": provider_identity()})
+        return render_to_string(
+            template, {**context, "provider": provider, "footer_css": _footer(provider)}
+        )
 
 
 def _pdf(html: str) -> bytes:

@@ -244,6 +244,7 @@ def test_bil_02_credit_notes_correct_with_their_own_sequence(
     GUICHET_PROVIDER_SIRET="25790012300018",
     GUICHET_PROVIDER_ADDRESS="1 rue de la Fibre, 79000 Niort",
     GUICHET_PROVIDER_VAT_NUMBER="FR12257900123",
+    GUICHET_PROVIDER_NAME='Régie d\'Ouest "Fibre" </style>',
 )
 def test_bil_02_pdf_with_legal_mentions_and_its_sha256(
     operator_a: Operator, rdv_prices: None
@@ -269,6 +270,9 @@ def test_bil_02_pdf_with_legal_mentions_and_its_sha256(
         "40 €",
     ):
         assert text in html, text
+    # The name is quoted for CSS in the page footer and escaped for HTML in the body.
+    assert 'content: "Régie d\'Ouest \\"Fibre\\" \\3C /style> — SIRET 25790012300018' in html
+    assert "Régie d&#x27;Ouest &quot;Fibre&quot; &lt;/style&gt;" in html
     entry = AuditRecord.objects.filter(action="billing.invoice.issue").latest("id")
     assert entry.after["pdf_sha256"] == issued.pdf_sha256
 
@@ -326,3 +330,12 @@ def test_bil_02_concurrent_generations_never_share_or_skip_a_number() -> None:
     assert len(numbers) == 6
     assert [int(number[-6:]) for number in numbers] == [1, 2, 3, 4, 5, 6]
     assert DocumentSequence.objects.get(kind="FA").last_number == 6
+
+
+def test_bil_02_monthly_job_is_scheduled_on_the_first_at_six() -> None:
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["billing-monthly-invoicing"]
+    assert entry["task"] == monthly_invoicing.name == "guichet.billing.tasks.monthly_invoicing"
+    schedule = entry["schedule"]
+    assert schedule.day_of_month == {1} and schedule.hour == {6} and schedule.minute == {0}
