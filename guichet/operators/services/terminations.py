@@ -23,6 +23,7 @@ from guichet.operators.errors import (
     CONTRACT_ADMIN_ONLY,
     EXPORT_DESTROYED,
     NO_SUBSTANTIAL_CHANGE,
+    TERMINATION_INVALID,
 )
 from guichet.operators.models import (
     DataExport,
@@ -208,6 +209,15 @@ def terminate_contract(
     _check_party(actor, operator.pk)
     operator = Operator.objects.select_for_update().get(pk=operator.pk)
     today = timezone.localdate()
+    pending = TerminationNotice.objects.filter(
+        operator=operator, whole_contract=True, effective_on__gt=today
+    ).first()
+    if pending is not None:
+        raise GuichetError(
+            TERMINATION_INVALID,
+            detail=f"la résiliation du Contrat est déjà notifiée (effective le "
+            f"{pending.effective_on:%d/%m/%Y})",
+        )
     effective = today + relativedelta(months=CONTRACT_NOTICE_MONTHS)
     subscriptions = Subscription.objects.select_for_update().filter(operator=operator)
     notices = []
