@@ -9,7 +9,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guichet.compliance import selectors
-from guichet.compliance.choices import AuditorKind, Requirement, Severity
+from guichet.compliance.choices import (
+    AuditorKind,
+    AuditStatus,
+    NonConformityStatus,
+    PlanStatus,
+    Requirement,
+    Severity,
+)
 from guichet.compliance.models import (
     NonConformity,
     RemediationItem,
@@ -19,9 +26,21 @@ from guichet.compliance.models import (
 from guichet.core.api.serializers import TmfFieldsMixin
 
 
+def status_field(choices: Any) -> serializers.CharField:
+    """A read-only status, described inline: a shared ``StatusEnum`` component would be
+    renamed for every other resource that has a ``status`` (schema churn for integrators)."""
+
+    @extend_schema_field({"type": "string", "enum": list(choices.values), "readOnly": True})
+    class StatusField(serializers.CharField):
+        pass
+
+    return StatusField(read_only=True)
+
+
 class SecurityAuditSerializer(TmfFieldsMixin, serializers.ModelSerializer):
     href = serializers.HyperlinkedIdentityField(view_name="api:securityaudit-detail")
     operator_code = serializers.CharField(source="operator.arcep_code", read_only=True)
+    status = status_field(AuditStatus)
     non_conformities = serializers.SerializerMethodField()
 
     class Meta:
@@ -70,6 +89,7 @@ class NewAuditSerializer(serializers.Serializer):
 
 class NonConformitySerializer(TmfFieldsMixin, serializers.ModelSerializer):
     href = serializers.HyperlinkedIdentityField(view_name="api:nonconformity-detail")
+    status = status_field(NonConformityStatus)
     late = serializers.SerializerMethodField(
         help_text="Plan manquant après l'échéance, ou action du plan approuvé en retard."
     )
@@ -125,6 +145,7 @@ class RemediationItemSerializer(serializers.ModelSerializer):
 
 class RemediationPlanSerializer(TmfFieldsMixin, serializers.ModelSerializer):
     href = serializers.HyperlinkedIdentityField(view_name="api:remediationplan-detail")
+    status = status_field(PlanStatus)
     items = RemediationItemSerializer(many=True, read_only=True)
 
     class Meta:
