@@ -63,6 +63,11 @@ def test_bil_02_operator_admin_reads_its_invoice_and_pdf(
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert pdf["X-Content-SHA256"] == issued_a.pdf_sha256
+    asked = client.get(f"/api/v1/invoices/{issued_a.pk}/pdf", HTTP_ACCEPT="application/pdf")
+    assert asked.status_code == 200 and asked.content.startswith(b"%PDF")
+    missing = client.get("/api/v1/invoices/999999/pdf", HTTP_ACCEPT="application/pdf")
+    assert_tmf_error(missing, 404, "GEN-404")
+    assert missing["Content-Type"] == "application/json"
 
 
 def test_bil_02_other_operator_gets_404_and_drafts_stay_hidden(

@@ -130,7 +130,7 @@ def test_ctr_12_cancel_a_scheduled_change(operator_a: Operator) -> None:
 
 
 def test_bil_01_invalid_amounts_are_refused() -> None:
-    for amount in ("-1", "abc", "1.23456"):
+    for amount in ("-1", "abc", "1.23456", "1e999", "NaN", "Infinity"):
         with pytest.raises(GuichetError) as refused:
             set_price("e-rdv", PriceKind.MONTHLY, amount)
         assert refused.value.code == "BIL-002"

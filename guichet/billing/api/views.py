@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +29,32 @@ from guichet.core.errors import GuichetError
 from guichet.operators.selectors import operator_for
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Document PDF (application/pdf)")
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; errors still answer in JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class PdfActionMixin:
+    """A TMF630 error body stays JSON even when the client accepted only PDF."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        request = self.request  # type: ignore[attr-defined]
+        if isinstance(getattr(request, "accepted_renderer", None), PdfRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 def pdf_response(content: bytes, filename: str, sha256: str) -> HttpResponse:
@@ -82,7 +110,7 @@ class PriceViewSet(ScopedReadOnlyViewSet):
         summary="Une facture et ses lignes", responses=s.InvoiceDetailSerializer
     ),
 )
-class InvoiceViewSet(ScopedReadOnlyViewSet):
+class InvoiceViewSet(PdfActionMixin, ScopedReadOnlyViewSet):
     serializer_class = s.InvoiceSerializer
     selector = staticmethod(selectors.invoices_for)
     search_fields = ("number", "operator__name", "operator__arcep_code", "operator__siren")
@@ -98,7 +126,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     @extend_schema(
         summary="Le PDF émis de la facture, tel qu'il a été conservé", responses={200: PDF}
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         invoice = self.get_object()
         if not invoice.is_issued or not invoice.pdf:
@@ -144,7 +172,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     list=extend_schema(summary="Avoirs visibles par l'appelant"),
     retrieve=extend_schema(summary="Un avoir"),
 )
-class CreditNoteViewSet(ScopedReadOnlyViewSet):
+class CreditNoteViewSet(PdfActionMixin, ScopedReadOnlyViewSet):
     serializer_class = s.CreditNoteSerializer
     selector = staticmethod(selectors.credit_notes_for)
     search_fields = ("number", "invoice__number", "operator__name", "reason")
@@ -169,7 +197,7 @@ class CreditNoteViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Le PDF émis de l'avoir", responses={200: PDF})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         note = selectors.credit_note_for(self.principal, int(self.kwargs["pk"]))
         return pdf_response(bytes(note.pdf), f"{note.number}.pdf", note.pdf_sha256)

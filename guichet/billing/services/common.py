@@ -25,12 +25,12 @@ def decimal_amount(
         raise GuichetError(error, field=field, detail=f"{field} : {value!r}") from exc
     if not amount.is_finite():
         raise GuichetError(error, field=field, detail=f"{field} : {value!r}")
+    if amount.copy_abs() >= Decimal(10) ** 10:
+        raise GuichetError(error, field=field, detail=f"{field} : {value!r}")
     if amount < 0 or (positive and amount == 0):
         raise GuichetError(error, field=field, detail=f"{field} : {amount} ≤ 0")
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
         raise GuichetError(
             error, field=field, detail=f"{field} : {places} décimales au plus ({amount})"
         )
-    if amount >= Decimal(10) ** 10:
-        raise GuichetError(error, field=field, detail=f"{field} : {amount}")
     return amount
