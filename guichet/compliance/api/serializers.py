@@ -27,10 +27,13 @@ from guichet.core.api.serializers import TmfFieldsMixin
 
 
 def status_field(choices: Any) -> serializers.CharField:
-    """A read-only status, described inline: a shared ``StatusEnum`` component would be
-    renamed for every other resource that has a ``status`` (schema churn for integrators)."""
+    """A read-only status whose values are listed in its description, not as an enum: the
+    schema generator would otherwise rename the ``StatusEnum`` of every other resource that
+    has a ``status`` (schema churn for integrators)."""
 
-    @extend_schema_field({"type": "string", "enum": list(choices.values), "readOnly": True})
+    values = ", ".join(f"`{value}`" for value in choices.values)
+
+    @extend_schema_field({"type": "string", "readOnly": True, "description": f"Statut : {values}."})
     class StatusField(serializers.CharField):
         pass
 

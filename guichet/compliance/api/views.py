@@ -36,7 +36,7 @@ def _int(value: str | None) -> int | None:
         summary="Audits de sécurité visibles par l'appelant (SEC-09, annexe 2 §5)",
         parameters=[
             OpenApiParameter("operator", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "closed"]),
+            OpenApiParameter("status", OpenApiTypes.STR, description="open ou closed"),
             LATE,
         ],
     ),
@@ -94,7 +94,11 @@ class SecurityAuditViewSet(ScopedReadOnlyViewSet):
         parameters=[
             OpenApiParameter("audit", OpenApiTypes.INT),
             OpenApiParameter("operator", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                description="draft, notified, plan_submitted, plan_approved ou resolved",
+            ),
             LATE,
         ],
     ),
@@ -179,7 +183,7 @@ class NonConformityViewSet(ScopedReadOnlyViewSet):
         parameters=[
             OpenApiParameter("non_conformity", OpenApiTypes.INT),
             OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=["submitted", "approved", "rejected"]
+                "status", OpenApiTypes.STR, description="submitted, approved ou rejected"
             ),
         ],
     ),
