@@ -28,7 +28,7 @@ from guichet.operators.models import (
 )
 from guichet.operators.selectors.contracts import current_document, eservice_by_code
 from guichet.operators.selectors.contracts import holds_wholesale as _holds
-from guichet.operators.services import contracts, orders
+from guichet.operators.services import contracts, orders, wholesale
 
 PROVIDER_SIGNATORY = ("René Bauruel", "Président du Syndicat Mixte Ouvert")
 DEMO_CONTRACTS: dict[str, dict[str, list[str]]] = {
@@ -132,7 +132,7 @@ def load_contract_demo(actor: Principal) -> int:
         _sign(actor, admin, operator, DocumentKind.ANNEX_2, signed_on + timedelta(days=7))
         for offer in plan["offers"]:
             if not _holds(operator.pk, offer):
-                orders.register_wholesale_contract(
+                wholesale.register_wholesale_contract(
                     actor=actor,
                     operator=operator,
                     offer=offer,

@@ -16,7 +16,7 @@ from guichet.operators.models import (
     Operator,
     WholesaleOffer,
 )
-from guichet.operators.services import contracts, orders
+from guichet.operators.services import contracts, wholesale
 from tests.factories import SYSTEM, make_operator
 
 IDENTITY = {
@@ -78,7 +78,7 @@ def contract_ready(operator: Operator, admin: User, *offers: str) -> None:
     sign_both(operator, DocumentKind.FRAMEWORK, admin)
     sign_both(operator, DocumentKind.GENERAL, admin)
     for offer in offers or (WholesaleOffer.FTTH_ACCESS,):
-        orders.register_wholesale_contract(
+        wholesale.register_wholesale_contract(
             actor=SYSTEM, operator=operator, offer=offer, signed_on=date(2024, 1, 15)
         )
 

@@ -236,3 +236,64 @@ def test_ctr_07_portal_terminates_the_contract(
     order_through_portal(admin_a, provider_staff)
     assert logged_in(admin_a).post("/administration/contrats/resilier").status_code == 302
     assert Subscription.objects.get().termination_kind == Subscription.TerminationKind.CONTRACT
+
+
+def test_ctr_05_portal_signed_scan_uploaded(catalogue: Any, operator_a: Any, admin_a: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    contract_ready(operator_a, admin_a)
+    client = logged_in(admin_a)
+    client.post(
+        "/administration/contrats/bons-de-commande/nouveau",
+        {"service": "e-sav", "designated_persons": ""},
+    )
+    order_form = OrderForm.objects.get()
+    url = f"/administration/contrats/bons-de-commande/{order_form.pk}/"
+    not_pdf = SimpleUploadedFile("bon.txt", b"texte", content_type="text/plain")
+    refused = client.post(
+        url,
+        {"action": "scan", "scan": not_pdf, "signatory_name": "C D", "signatory_capacity": "DG"},
+    )
+    assert refused.status_code == 422 and "CTR-025" in refused.content.decode()
+    scan = SimpleUploadedFile("bon.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(
+        url, {"action": "scan", "scan": scan, "signatory_name": "C D", "signatory_capacity": "DG"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    order_form.refresh_from_db()
+    assert order_form.status == OrderFormStatus.RECEIVED
+    assert order_form.signature_method == OrderForm.SignatureMethod.SCAN
+
+
+def test_ctr_11_portal_termination_without_penalty(
+    catalogue: Any, operator_a: Any, admin_a: User, provider_staff: User
+) -> None:
+    contract_ready(operator_a, admin_a)
+    order_form = order_through_portal(admin_a, provider_staff)
+    effective = TODAY() + timedelta(days=40)
+    response = logged_in(provider_staff).post(
+        "/back-office/contrats/publier",
+        {
+            "kind": "specific",
+            "service": "e-rdv",
+            "version": "v2",
+            "effective_on": str(effective),
+            "substantial": "on",
+            "change_summary": "Créneaux réduits",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    client = logged_in(admin_a)
+    assert (
+        "Résilier sans pénalité"
+        in client.get("/administration/contrats/souscriptions/").content.decode()
+    )
+    url = (
+        f"/administration/contrats/souscriptions/{order_form.subscription_id}/"
+        "resilier-sans-penalite"
+    )
+    assert effective.strftime("%d/%m/%Y") in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    subscription = Subscription.objects.get()
+    assert subscription.ends_on == effective
+    assert subscription.termination_kind == Subscription.TerminationKind.SUBSTANTIAL_CHANGE

@@ -29,7 +29,7 @@ from guichet.operators.api import contract_serializers as s
 from guichet.operators.models import EService, Operator
 from guichet.operators.selectors import contracts as contract_selectors
 from guichet.operators.services import contracts as contract_services
-from guichet.operators.services import orders, terminations
+from guichet.operators.services import orders, terminations, wholesale
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Document PDF")
 
@@ -190,7 +190,7 @@ class WholesaleContractViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         operator = _operator(self.principal, data.pop("operator"))
-        contract = orders.register_wholesale_contract(
+        contract = wholesale.register_wholesale_contract(
             actor=self.principal, operator=operator, **data
         )
         return Response(self.get_serializer(contract).data, status=status.HTTP_201_CREATED)

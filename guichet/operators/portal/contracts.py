@@ -224,36 +224,46 @@ class OrderFormDetailView(OperatorRequiredMixin, View):
             messages.success(request, _("Bon de commande abandonné."))
             return redirect("contracts:order-form-list")
         if action == "scan":
-            form: Any = ScanForm(request.POST, request.FILES)
-            form.is_valid()
-            upload = form.cleaned_data.get("scan")
-            call = lambda: orders.upload_signed_scan(  # noqa: E731
-                actor=self.principal,
-                order_form=order_form,
-                content=upload.read(orders.MAX_SCAN_BYTES + 1) if upload else b"",
-                signatory_name=form.cleaned_data.get("signatory_name", ""),
-                signatory_capacity=form.cleaned_data.get("signatory_capacity", ""),
-            )
-            bad = {"scan": form}
-        else:
-            form = AcceptOrderForm(request.POST)
-            if not form.is_valid():
-                return self.page(order_form, accept=form, status=400)
-            call = lambda: orders.sign_order_form(  # noqa: E731
+            return self.upload_scan(order_form)
+        form = AcceptOrderForm(request.POST)
+        if not form.is_valid():
+            return self.page(order_form, accept=form, status=400)
+        try:
+            orders.sign_order_form(
                 actor=self.principal,
                 order_form=order_form,
                 signatory_name=form.cleaned_data["signatory_name"],
                 signatory_capacity=form.cleaned_data["signatory_capacity"],
             )
-            bad = {"accept": form}
-        try:
-            call()
         except GuichetError as exc:
             if exc.status == 403:
                 raise
             form.add_service_error(exc)
-            return self.page(order_form, status=exc.status, **bad)
-        messages.success(request, _("Bon de commande signé et transmis au Fournisseur."))
+            return self.page(order_form, accept=form, status=exc.status)
+        return self.signed(order_form)
+
+    def upload_scan(self, order_form: Any) -> HttpResponse:
+        form = ScanForm(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            return self.page(order_form, scan=form, status=400)
+        upload = form.cleaned_data["scan"]
+        try:
+            orders.upload_signed_scan(
+                actor=self.principal,
+                order_form=order_form,
+                content=upload.read(orders.MAX_SCAN_BYTES + 1) if upload else b"",
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_capacity=form.cleaned_data["signatory_capacity"],
+            )
+        except GuichetError as exc:
+            if exc.status == 403:
+                raise
+            form.add_service_error(exc)
+            return self.page(order_form, scan=form, status=exc.status)
+        return self.signed(order_form)
+
+    def signed(self, order_form: Any) -> HttpResponse:
+        messages.success(self.request, _("Bon de commande signé et transmis au Fournisseur."))
         return redirect("contracts:order-form-detail", pk=order_form.pk)
 
 

@@ -25,7 +25,7 @@ from guichet.operators.portal.contract_forms import (
 from guichet.operators.portal.contracts import download, form_page, paginate
 from guichet.operators.selectors import contracts as cs
 from guichet.operators.services import contracts as contract_services
-from guichet.operators.services import orders, terminations
+from guichet.operators.services import orders, terminations, wholesale
 
 
 def operator_choices(principal: Any) -> list[tuple[int, str]]:
@@ -186,7 +186,7 @@ class WholesaleView(ProviderRequiredMixin, View):
             return self.page(form, status=400)
         data = dict(form.cleaned_data)
         try:
-            orders.register_wholesale_contract(
+            wholesale.register_wholesale_contract(
                 actor=self.principal,
                 operator=selectors.operator_for(self.principal, data.pop("operator")),
                 **data,

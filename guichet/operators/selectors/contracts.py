@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from guichet.core.context import Principal
+from guichet.core.errors import NOT_FOUND, GuichetError
 from guichet.core.scoping import get_scoped, scope
 from guichet.operators.models import (
     RANK,
@@ -56,7 +57,10 @@ def documents_for(
 
 def document_for(actor: Principal, pk: int) -> ContractDocument:
     """One document of the catalogue, or GEN-404."""
-    return get_scoped(documents_for(actor), Principal.system(), pk=pk)
+    try:
+        return documents_for(actor).get(pk=pk)
+    except ContractDocument.DoesNotExist as exc:
+        raise GuichetError(NOT_FOUND) from exc
 
 
 def current_document(
@@ -284,9 +288,8 @@ def eservices() -> QuerySet[EService]:
 
 
 def eservice_by_code(code: str) -> EService:
-    """One e-service by its code, or GEN-404."""
-    return get_scoped(EService.objects.all(), Principal.system(), operator_field="pk", code=code)
-
-
-def eservice_by_pk(pk: int) -> EService:
-    return get_scoped(EService.objects.all(), Principal.system(), operator_field="pk", pk=pk)
+    """One e-service of the catalogue by its code, or GEN-404 (the catalogue is public)."""
+    service = EService.objects.filter(code=code).first()
+    if service is None:
+        raise GuichetError(NOT_FOUND)
+    return service
