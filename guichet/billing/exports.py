@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
-from guichet.billing.models import CreditNote, Invoice, InvoiceLine
+from guichet.billing.models import CreditNote, Invoice, InvoiceLine, LiabilityClaim, Price
 
 ACCOUNTING_HEADER = [
     "Date",
@@ -106,6 +106,64 @@ def accounting_csv(lines: Iterable[InvoiceLine], notes: Iterable[CreditNote]) ->
                 _amount(-note.total_ht),
                 _amount(-note.total_vat),
                 _amount(-note.total_ttc),
+            ]
+
+    return _csv(rows())
+
+
+def claims_csv(claims: Iterable[LiabilityClaim]) -> Iterator[str]:
+    """One row per liability claim (CTR-13)."""
+
+    def rows() -> Iterator[list[str]]:
+        yield [
+            "Incident",
+            "Date de l'incident",
+            "Opérateur",
+            "SIREN",
+            "Partie responsable",
+            "Montant réclamé",
+            "Montant proposé",
+            "Montant retenu",
+            "Arrêté le",
+        ]
+        for claim in claims:
+            yield [
+                claim.incident_reference,
+                _day(claim.incident_date),
+                claim.operator.name,
+                claim.operator.siren,
+                str(claim.get_liable_party_display()),
+                _amount(claim.amount_claimed),
+                _amount(claim.amount_proposed) if claim.amount_proposed is not None else "",
+                _amount(claim.amount_retained) if claim.amount_retained is not None else "",
+                _day(claim.decided_on),
+            ]
+
+    return _csv(rows())
+
+
+def prices_csv(prices: Iterable[Price]) -> Iterator[str]:
+    """One row per price line (BIL-01), past and scheduled."""
+
+    def rows() -> Iterator[list[str]]:
+        yield [
+            "E-service",
+            "Code",
+            "Nature",
+            "Libellé",
+            "Prix unitaire HT",
+            "En vigueur à partir du",
+            "Notifié le",
+        ]
+        for price in prices:
+            yield [
+                price.service.name,
+                price.service.code,
+                str(price.get_kind_display()),
+                price.label,
+                f"{price.amount:.4f}".replace(".", ","),
+                _day(price.effective_from),
+                _day(price.notified_on),
             ]
 
     return _csv(rows())

@@ -88,6 +88,10 @@ def test_ctr_12_back_office_price_form(operator_a: Operator, provider_staff, rdv
     assert "330,00" in page
     client.post(f"/back-office/facturation/tarifs/{scheduled.pk}/annuler")
     assert not Price.objects.filter(pk=scheduled.pk).exists()
+    prices = client.get("/back-office/facturation/tarifs/?q=rdv&tri=-effective&format=csv")
+    rows = b"".join(prices.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("E-service;Code;Nature") and len(rows) == 4
+    assert ";e-rdv;Abonnement mensuel;;300,0000;01/01/2025;" in rows[1] + rows[2] + rows[3]
     bad = client.post("/back-office/facturation/tarifs/", {**form, "amount": "abc"})
     assert bad.status_code == 422 and "BIL-002" in bad.content.decode()
 
@@ -161,5 +165,15 @@ def test_ctr_13_ledger_pages(operator_a: Operator, provider_staff, admin_a, admi
         .get("/administration/responsabilite/?annee=2025")
         .content.decode()
     )
+    export = client.get("/back-office/facturation/responsabilite/?tri=-claimed&format=csv")
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Incident;Date de l'incident;Opérateur")
+    first = next(row for row in rows if row.startswith("INC-2025-01;"))
+    assert first.startswith("INC-2025-01;10/03/2025;Opérateur A;")
+    assert ";Fournisseur;80000,00;80000,00;50000,00;" in first and len(rows) == 3
+    own = b"".join(
+        client_for(admin_b).get("/administration/responsabilite/?format=csv").streaming_content
+    )
+    assert b"INC-2025" not in own
     bad = client.post("/back-office/facturation/responsabilite/", {**form, "amount_claimed": "-5"})
     assert bad.status_code == 422 and "CTR-131" in bad.content.decode()

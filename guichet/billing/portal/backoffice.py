@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,9 @@ class PriceListView(ProviderAccess, View):
     template_name = "billing/price_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if request.GET.get("format") == "csv":
+            history = _price_history(request, self.principal)
+            return csv_response(exports.prices_csv(history.iterator()), "prix.csv")
         return self.render(PriceForm(services=_service_choices()))
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -64,20 +68,39 @@ class PriceListView(ProviderAccess, View):
 
     def render(self, form: PriceForm, status: int = 200) -> HttpResponse:
         today = timezone.localdate()
-        history = selectors.prices_for(self.principal)
-        search = self.request.GET.get("q", "").strip()
-        if search:
-            history = history.filter(service__name__icontains=search) | history.filter(
-                service__code__icontains=search
-            )
+        history = _price_history(self.request, self.principal)
         context = {
             "form": form,
             "rows": selectors.current_prices(today),
             "today": today,
-            "search": search,
+            "search": self.request.GET.get("q", "").strip(),
+            "sort": self.request.GET.get("tri", ""),
             **paginate(self.request, history),
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+PRICE_SORTS = {
+    "service": ("service__position", "kind", "-effective_from"),
+    "-effective": ("-effective_from", "service__position", "kind"),
+    "effective": ("effective_from", "service__position", "kind"),
+}
+CLAIM_SORTS = {
+    "-date": ("-incident_date", "-id"),
+    "date": ("incident_date", "id"),
+    "-claimed": ("-amount_claimed", "-id"),
+    "-retained": ("-amount_retained", "-id"),
+}
+
+
+def _price_history(request: HttpRequest, principal: Principal) -> Any:
+    history = selectors.prices_for(principal)
+    search = request.GET.get("q", "").strip()
+    if search:
+        history = history.filter(
+            Q(service__name__icontains=search) | Q(service__code__icontains=search)
+        )
+    return history.order_by(*PRICE_SORTS.get(request.GET.get("tri", ""), PRICE_SORTS["service"]))
 
 
 class PriceCancelView(ProviderAccess, View):
@@ -126,6 +149,9 @@ class ClaimsMixin:
         search = self.request.GET.get("q", "").strip()
         if search:
             claims = claims.filter(incident_reference__icontains=search)
+        claims = claims.order_by(
+            *CLAIM_SORTS.get(self.request.GET.get("tri", ""), CLAIM_SORTS["-date"])
+        )
         return {
             "year": year,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
@@ -134,6 +160,7 @@ class ClaimsMixin:
             "yearly_ceiling": selectors.YEARLY_CEILING,
             "provider_view": self.principal.is_provider,
             "search": search,
+            "sort": self.request.GET.get("tri", ""),
             **paginate(self.request, claims),
             **extra,
         }
@@ -146,6 +173,8 @@ class OperatorClaimsView(PrincipalMixin, ClaimsMixin, View):
         return principal.is_operator and selectors.may_read_invoices(principal)
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if request.GET.get("format") == "csv":
+            return claims_csv_response(self.context()["page_obj"].paginator.object_list)
         return render(request, self.template_name, self.context())
 
 
@@ -161,11 +190,10 @@ class ProviderClaimsView(ProviderAccess, ClaimsMixin, View):
         ]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            self.template_name,
-            self.context(claim_form=ClaimForm(operators=self.operators())),
-        )
+        if request.GET.get("format") == "csv":
+            return claims_csv_response(self.context()["page_obj"].paginator.object_list)
+        form = ClaimForm(operators=self.operators())
+        return render(request, self.template_name, self.context(claim_form=form))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ClaimForm(request.POST, operators=self.operators())
@@ -201,6 +229,10 @@ class DecideClaimView(ProviderAccess, View):
             else:
                 messages.success(request, _claim_message(claim))
         return redirect("billing:bo-claims")
+
+
+def claims_csv_response(claims: Any) -> HttpResponse:
+    return csv_response(exports.claims_csv(claims.iterator()), "reclamations.csv")
 
 
 def _claim_message(claim: Any) -> str:
