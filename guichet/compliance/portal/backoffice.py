@@ -73,13 +73,11 @@ class AuditCreateView(ProviderRequiredMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         data = form.cleaned_data
-        if not data.get("operator"):
-            form.add_error("operator", _("Choisissez l'opérateur audité."))
-            return self.render(form, status=422)
+        operator = operator_for(self.principal, data["operator"]) if data["operator"] else None
         try:
             audit = services.record_audit(
                 actor=self.principal,
-                operator=operator_for(self.principal, data["operator"]),
+                operator=operator,
                 performed_on=data["performed_on"],
                 scope=data["scope"],
                 auditor=data["auditor"],

@@ -80,7 +80,7 @@ def _text(value: str | None) -> str:
 def record_audit(
     *,
     actor: Principal,
-    operator: Operator,
+    operator: Operator | None,
     performed_on: date | None,
     scope: str,
     auditor: str,
@@ -91,6 +91,7 @@ def record_audit(
     require_provider(actor)
     scope, auditor, findings = _text(scope), " ".join(_text(auditor).split()), _text(findings)
     problems = [
+        ("operator", operator is None, "choisissez l'opérateur audité"),
         ("performed_on", performed_on is None, "la date de l'audit est obligatoire"),
         (
             "performed_on",
@@ -105,6 +106,7 @@ def record_audit(
     for field, failed, detail in problems:
         if failed:
             raise GuichetError(AUDIT_INVALID, field=field, detail=detail)
+    assert operator is not None
     audit = SecurityAudit.objects.create(
         operator=Operator.objects.get(pk=operator.pk),
         performed_on=performed_on,
