@@ -138,6 +138,8 @@ class PublishForm(ServiceErrorsMixin, forms.Form):
     change_notice_days = forms.IntegerField(
         label=_("Préavis de modification (jours)"), required=False, min_value=0
     )
+    handling_hours = forms.CharField(label=_("Heures de prise en charge"), required=False)
+    maintenance_windows = forms.CharField(label=_("Fenêtres de maintenance"), required=False)
     body = forms.CharField(
         label=_("Texte (laisser vide pour reprendre la version précédente)"),
         required=False,
