@@ -199,6 +199,7 @@ class NonConformityView(ProviderRequiredMixin, View):
             "late_items": [i for i in current.items.all() if i.is_late(today)]
             if current and current.status == PlanStatus.APPROVED
             else [],
+            "all_done": current is not None and all(item.done_at for item in current.items.all()),
             "in_default": selectors.is_in_default(non_conformity, today),
             "plan_missing": non_conformity.plan_missing_after_deadline(today),
             "reject_form": reject_form or RejectForm(),
