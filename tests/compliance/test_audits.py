@@ -252,8 +252,11 @@ def test_sec_09_suspension_from_the_audit_screen_ends_the_operator_session(
         assert operator.get("/securite/audits/").status_code == 200
         response = staff.post(url, {"reason": "Relances sans réponse."})
         assert response.status_code == 302
+        # The open session is over at once; any session still alive is refused (SEC-008).
         refused = operator.get("/securite/audits/")
-        assert refused.status_code in {302, 403}
+        assert refused.status_code == 302 and refused["Location"].startswith("/connexion/")
+        other_session = browser(admin_a).get("/securite/audits/")
+        assert other_session.status_code == 403 and "SEC-008" in other_session.content.decode()
         again = staff.post(url, {"reason": ""})
         assert again.status_code == 409 and "SEC-042" in again.content.decode()
     suspension = Suspension.objects.get()
