@@ -109,3 +109,19 @@ def test_ctr_07_contract_termination_not_twice(
     assert client.post("/api/v1/contracts/terminate", {}, format="json").status_code == 201
     again = client.post("/api/v1/contracts/terminate", {}, format="json")
     assert_tmf_error(again, 422, "CTR-030")
+
+
+def test_ctr_15_pdf_asked_as_pdf_and_errors_stay_json(
+    order_form: OrderForm, admin_a: User, api_as: Any
+) -> None:
+    client = api_as(admin_a)
+    signature = order_form.operator.signatures.get(document__kind=DocumentKind.GENERAL)
+    response = client.get(
+        f"/api/v1/contracts/signatures/{signature.pk}/pdf", HTTP_ACCEPT="application/pdf"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["X-Content-SHA256"] == signature.pdf_sha256
+    assert response["Cache-Control"] == "private, no-store"
+    # Not signed yet: no PDF, and the refusal is a JSON TMF630 body.
+    missing = client.get(f"/api/v1/order-forms/{order_form.pk}/pdf", HTTP_ACCEPT="application/pdf")
+    assert_tmf_error(missing, 404, "GEN-404")

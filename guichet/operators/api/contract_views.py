@@ -3,6 +3,7 @@ order forms and subscriptions. Views parse and answer; services decide."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,21 +26,61 @@ from rest_framework.views import APIView
 from guichet.core.api.views import ScopedReadOnlyViewSet
 from guichet.core.errors import NOT_FOUND, GuichetError
 from guichet.core.principal import resolve_principal
-from guichet.operators import selectors
+from guichet.operators import rendering, selectors
 from guichet.operators.api import contract_serializers as s
 from guichet.operators.models import EService, Operator
 from guichet.operators.selectors import contracts as contract_selectors
 from guichet.operators.services import contracts as contract_services
 from guichet.operators.services import orders, terminations, wholesale
 
-PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Document PDF")
+PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Document PDF (application/pdf)")
+
+
+class _BinaryRenderer(BaseRenderer):
+    """Lets a client send ``Accept: application/pdf`` (or zip); errors still answer in JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class PdfRenderer(_BinaryRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class ZipRenderer(_BinaryRenderer):
+    media_type = "application/zip"
+    format = "zip"
+
+
+class BinaryErrorsMixin:
+    """A TMF630 error body stays JSON even when the client accepted only a PDF or a zip."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        request = self.request  # type: ignore[attr-defined]
+        if isinstance(getattr(request, "accepted_renderer", None), _BinaryRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+PDF_RENDERERS = [JSONRenderer, PdfRenderer]
 
 
 def pdf_response(
     content: bytes, filename: str, *, content_type: str = "application/pdf"
 ) -> HttpResponse:
+    """The file as an attachment, with its SHA-256, never cached by a shared proxy."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-SHA256"] = rendering.sha256(content)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -59,7 +101,9 @@ def _service(code: str) -> EService:
     list=extend_schema(summary="Documents contractuels et leurs versions (CTR-04)"),
     retrieve=extend_schema(summary="Une version d'un document contractuel"),
 )
-class ContractDocumentViewSet(ScopedReadOnlyViewSet):
+class ContractDocumentViewSet(BinaryErrorsMixin, ScopedReadOnlyViewSet):
+    """Versions of the contract documents (accord-cadre, CG, annexes, Conditions Spécifiques)."""
+
     serializer_class = s.ContractDocumentSerializer
     selector = staticmethod(contract_selectors.documents_for)
     search_fields = ("title", "version", "service__name")
@@ -86,7 +130,7 @@ class ContractDocumentViewSet(ScopedReadOnlyViewSet):
         parameters=[OpenApiParameter("operator", int, description="Fournisseur : l'opérateur")],
         responses={200: PDF},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         document = self.get_object()
         operator_pk = request.query_params.get("operator")
@@ -103,7 +147,9 @@ class ContractDocumentViewSet(ScopedReadOnlyViewSet):
     list=extend_schema(summary="Signatures des documents contractuels (CTR-03)"),
     retrieve=extend_schema(summary="Une signature : signataires, dates, version, empreinte"),
 )
-class SignatureViewSet(ScopedReadOnlyViewSet):
+class SignatureViewSet(BinaryErrorsMixin, ScopedReadOnlyViewSet):
+    """Signatures of document versions by an operator and the Provider."""
+
     serializer_class = s.SignatureSerializer
     selector = staticmethod(contract_selectors.signatures_for)
     ordering_fields = ("effective_on", "created_at")
@@ -126,7 +172,7 @@ class SignatureViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(signature).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Le PDF signé, tel qu'il a été rendu", responses={200: PDF})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         signature = self.get_object()
         name = f"{signature.document.kind}-{signature.operator.arcep_code}-{signature.pk}.pdf"
@@ -175,6 +221,8 @@ class TerminateContractView(APIView):
     retrieve=extend_schema(summary="Un contrat d'offre de gros"),
 )
 class WholesaleContractViewSet(ScopedReadOnlyViewSet):
+    """Wholesale offer contracts held by the operators."""
+
     serializer_class = s.WholesaleContractSerializer
     selector = staticmethod(contract_selectors.wholesale_contracts_for)
     ordering_fields = ("signed_on", "offer")
@@ -200,7 +248,9 @@ class WholesaleContractViewSet(ScopedReadOnlyViewSet):
     list=extend_schema(summary="Bons de commande visibles par l'appelant (CTR-05)"),
     retrieve=extend_schema(summary="Un bon de commande"),
 )
-class OrderFormViewSet(ScopedReadOnlyViewSet):
+class OrderFormViewSet(BinaryErrorsMixin, ScopedReadOnlyViewSet):
+    """Bons de commande, from the draft to the activated subscription."""
+
     serializer_class = s.OrderFormSerializer
     selector = staticmethod(contract_selectors.order_forms_for)
     search_fields = ("operator__name", "operator__arcep_code", "service__name")
@@ -324,7 +374,7 @@ class OrderFormViewSet(ScopedReadOnlyViewSet):
         return Response(s.SubscriptionSerializer(subscription, context={"request": request}).data)
 
     @extend_schema(summary="Le bon de commande signé (PDF)", responses={200: PDF})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         order_form = self.get_object()
         if not order_form.pdf:
@@ -336,7 +386,9 @@ class OrderFormViewSet(ScopedReadOnlyViewSet):
     list=extend_schema(summary="Souscriptions aux e-services (CTR-06)"),
     retrieve=extend_schema(summary="Une souscription"),
 )
-class SubscriptionViewSet(ScopedReadOnlyViewSet):
+class SubscriptionViewSet(BinaryErrorsMixin, ScopedReadOnlyViewSet):
+    """Subscriptions to the e-services, their terminations and data archives."""
+
     serializer_class = s.SubscriptionSerializer
     selector = staticmethod(contract_selectors.subscriptions_for)
     search_fields = ("service__name", "operator__name", "operator__arcep_code")
@@ -375,7 +427,7 @@ class SubscriptionViewSet(ScopedReadOnlyViewSet):
         summary="L'archive des données de l'e-service terminé (CTR-14)",
         responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="Archive zip")},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ZipRenderer])
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
         subscription = self.get_object()
         export = (
