@@ -297,3 +297,24 @@ def test_ctr_11_portal_termination_without_penalty(
     subscription = Subscription.objects.get()
     assert subscription.ends_on == effective
     assert subscription.termination_kind == Subscription.TerminationKind.SUBSTANTIAL_CHANGE
+
+
+def test_ctr_05_wholesale_contract_ended_blocks_new_orders(
+    catalogue: Any, operator_a: Any, admin_a: User, provider_staff: User, api_as: Any
+) -> None:
+    contract_ready(operator_a, admin_a)
+    contract = WholesaleContract.objects.get()
+    staff = logged_in(provider_staff)
+    assert (
+        "Enregistrer la fin" in staff.get("/back-office/contrats/offres-de-gros/").content.decode()
+    )
+    response = staff.post(f"/back-office/contrats/offres-de-gros/{contract.pk}/terminer")
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.ended_on == TODAY()
+    again = api_as(provider_staff).post(
+        f"/api/v1/contracts/wholesale/{contract.pk}/end", {}, format="json"
+    )
+    assert again.status_code == 422 and again.json()["code"] == "CTR-027"
+    refused = api_as(admin_a).post("/api/v1/order-forms", {"service": "e-rdv"}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "CTR-021"

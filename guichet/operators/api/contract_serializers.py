@@ -151,6 +151,10 @@ class NewWholesaleContractSerializer(serializers.Serializer):
     signed_on = serializers.DateField()
 
 
+class EndWholesaleContractSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False)
+
+
 class DesignatedPersonSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True)
     email = serializers.CharField(allow_blank=True)

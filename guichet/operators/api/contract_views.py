@@ -243,6 +243,22 @@ class WholesaleContractViewSet(ScopedReadOnlyViewSet):
         )
         return Response(self.get_serializer(contract).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Enregistrer la fin d'un contrat d'offre de gros (Fournisseur)",
+        request=s.EndWholesaleContractSerializer,
+        responses={200: s.WholesaleContractSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        body = s.EndWholesaleContractSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contract = wholesale.end_wholesale_contract(
+            actor=self.principal,
+            contract=self.get_object(),
+            ended_on=body.validated_data.get("ended_on"),
+        )
+        return Response(self.get_serializer(contract).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Bons de commande visibles par l'appelant (CTR-05)"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from guichet.core.errors import GuichetError
+from guichet.core.errors import NOT_FOUND, GuichetError
 from guichet.core.views import ProviderRequiredMixin
 from guichet.operators import selectors
 from guichet.operators.models import SIGNED_KINDS, DocumentKind, OrderFormStatus
@@ -195,6 +195,22 @@ class WholesaleView(ProviderRequiredMixin, View):
             form.add_service_error(exc)
             return self.page(form, status=exc.status)
         messages.success(request, _("Contrat d'offre de gros enregistré."))
+        return redirect("contracts-bo:wholesale")
+
+
+class WholesaleEndView(ProviderRequiredMixin, View):
+    """Enregistrer la fin d'un contrat d'offre de gros (aujourd'hui)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        contract = cs.wholesale_contracts_for(self.principal).filter(pk=pk).first()
+        if contract is None:
+            raise GuichetError(NOT_FOUND)
+        try:
+            wholesale.end_wholesale_contract(actor=self.principal, contract=contract)
+        except GuichetError as exc:
+            messages.error(request, f"{exc.message()} ({exc.code})")
+        else:
+            messages.success(request, _("Fin du contrat d'offre de gros enregistrée."))
         return redirect("contracts-bo:wholesale")
 
 

@@ -78,6 +78,11 @@ backoffice_patterns = [
     ),
     path("back-office/contrats/offres-de-gros/", bo.WholesaleView.as_view(), name="wholesale"),
     path(
+        "back-office/contrats/offres-de-gros/<int:pk>/terminer",
+        bo.WholesaleEndView.as_view(),
+        name="wholesale-end",
+    ),
+    path(
         "back-office/contrats/bons-de-commande/",
         bo.OrderFormListView.as_view(),
         name="order-form-list",
