@@ -22,6 +22,7 @@ from guichet.core.errors import GuichetError
 from guichet.notifications.errors import EMAIL_NO_RECIPIENT
 from guichet.notifications.services import queue_email
 from guichet.operators import rendering
+from guichet.operators.catalogue import ESERVICES
 from guichet.operators.errors import (
     ALREADY_SIGNED,
     CONTRACT_ADMIN_ONLY,
@@ -140,9 +141,16 @@ def _seed_documents() -> list[dict[str, Any]]:
 
 @transaction.atomic
 def load_catalogue(*, actor: Principal) -> list[ContractDocument]:
-    """Load the shipped documents in their seed version; idempotent (existing versions are kept)."""
+    """Load the e-service catalogue and the shipped documents in their seed version; idempotent
+    (existing rows and versions are kept)."""
     if not actor.is_provider:
         raise GuichetError(CONTRACT_PROVIDER_ONLY)
+    for position, (code, name, description) in enumerate(ESERVICES, start=1):
+        service, was_created = EService.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "position": position}
+        )
+        if was_created:
+            record(actor, "operators.eservice.load", target=service, after={"code": code})
     created = []
     for row in _seed_documents():
         kind, service = row.pop("kind"), row.pop("service")
