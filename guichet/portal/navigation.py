@@ -30,7 +30,10 @@ PROVIDER_MENU = (
     Entry("people:backoffice-list", _("Personnes")),
     Entry("identifiers:tracking", _("Émission des identifiants")),
     Entry("credentials:backoffice", _("Accès système")),
+    Entry("contracts-bo:documents", _("Contrats")),
+    Entry("billing:bo-invoice-list", _("Facturation")),
     Entry("network:search", _("Inventaire réseau")),
+    Entry("compliance:backoffice-list", _("Audits")),
     Entry("security:incident-list", _("Incidents")),
     Entry("audit:backoffice-journal", _("Journal")),
     Entry("notifications:email-list", _("Courriels")),
@@ -41,8 +44,15 @@ OPERATOR_MENU = (
     Entry("people:list", _("Personnes"), any_of=("users:administer",)),
     Entry("people:profiles", _("Profils"), any_of=("users:administer",)),
     Entry("credentials:list", _("Accès système"), any_of=("users:administer",)),
+    Entry("contracts:home", _("Contrats")),
+    Entry("billing:invoice-list", _("Factures"), any_of=("invoices:read", "users:administer")),
     Entry(
         "security:incident-list", _("Incidents"), any_of=("security:declare", "users:administer")
+    ),
+    Entry(
+        "compliance:list",
+        _("Audits"),
+        any_of=("security:declare", "journal:read", "users:administer"),
     ),
     Entry("audit:journal", _("Journal"), any_of=("journal:read", "users:administer")),
 )

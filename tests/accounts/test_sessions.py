@@ -331,10 +331,21 @@ def test_iam_08_the_menu_offers_only_what_the_person_may_open(
     admin_menu = menu(admin_a)
     assert 'href="/administration/personnes/"' in admin_menu
     assert 'href="/administration/journal/"' in admin_menu
+    assert 'href="/administration/factures/"' in admin_menu
+    assert 'href="/securite/audits/"' in admin_menu
     member_menu = menu(make_person("membre.a", operator_a))
     assert 'href="/administration/personnes/"' not in member_menu
+    assert 'href="/administration/factures/"' not in member_menu
+    assert 'href="/administration/contrats/"' in member_menu
     assert 'href="/tableau-de-bord/" aria-current="page"' in member_menu
     provider_menu = menu(provider_staff)
-    for path in ("/back-office/journal/", "/back-office/courriels/", "/back-office/reseau/"):
+    for path in (
+        "/back-office/journal/",
+        "/back-office/courriels/",
+        "/back-office/reseau/",
+        "/back-office/contrats/",
+        "/back-office/facturation/",
+        "/back-office/audits/",
+    ):
         assert f'href="{path}"' in provider_menu
     assert 'href="/tableau-de-bord/"' not in provider_menu
