@@ -230,6 +230,13 @@ WHOLESALE_INVALID = define(
     "Contrat d'offre de gros invalide : {detail}",
     "Invalid wholesale contract: {detail}",
 )
+CONTRACT_TERMINATED = define(
+    "CTR-028",
+    409,
+    "Conflict",
+    "Le Contrat e-services de l'opérateur est résilié (fin le {ends_on}) : aucune nouvelle commande n'est possible.",
+    "The operator's e-services Contract is terminated (ends on {ends_on}): no new order is possible.",
+)
 TERMINATION_INVALID = define(
     "CTR-030",
     422,

@@ -25,6 +25,7 @@ from guichet.operators.models import (
     WholesaleOffer,
 )
 from guichet.operators.selectors import active_subscriptions_for
+from guichet.operators.selectors.contracts import signed
 from guichet.operators.services import terminations
 from tests.api_checks import assert_tmf_error
 from tests.factories import SYSTEM, make_person
@@ -384,6 +385,13 @@ def test_ctr_07_terminate_whole_contract(
         subscription.refresh_from_db()
         assert subscription.ends_on == TODAY() + relativedelta(months=3)
         assert subscription.termination_kind == Subscription.TerminationKind.CONTRACT
+    # Once notified, the ending Contract takes no new order; from its end the signatures
+    # no longer count.
+    assert_tmf_error(order(api_as(admin_a), "e-sav", designated_persons=[]), 409, "CTR-028")
+    end = TODAY() + relativedelta(months=3)
+    assert signed(operator_a, DocumentKind.GENERAL, on=end - timedelta(days=1)) is not None
+    assert signed(operator_a, DocumentKind.GENERAL, on=end) is None
+    assert signed(operator_a, DocumentKind.FRAMEWORK, on=end) is None
 
 
 def test_ctr_11_substantial_change_opens_termination_without_penalty(

@@ -88,15 +88,38 @@ def signature_for(actor: Principal, pk: int) -> Signature:
     return get_scoped(signatures_for(actor), actor, pk=pk)
 
 
-def signed(operator: Operator | int, kind: str, *, on: date | None = None) -> Signature | None:
-    """The newest version of ``kind`` signed by both Parties and in effect on ``on`` (CTR-03)."""
-    day = on or timezone.localdate()
+def contract_termination(operator: Operator | int) -> TerminationNotice | None:
+    """The notified termination of the whole Contract (CTR-07), effective or still to come."""
     operator_id = operator if isinstance(operator, int) else operator.pk
     return (
-        Signature.objects.filter(
-            operator_id=operator_id, document__kind=kind, effective_on__lte=day
+        TerminationNotice.objects.filter(operator_id=operator_id, whole_contract=True)
+        .order_by("-effective_on")
+        .first()
+    )
+
+
+def signed(operator: Operator | int, kind: str, *, on: date | None = None) -> Signature | None:
+    """The newest version of ``kind`` signed by both Parties and in effect on ``on`` (CTR-03).
+
+    A signature made before the whole Contract ended (CTR-07) no longer counts from that end.
+    """
+    day = on or timezone.localdate()
+    operator_id = operator if isinstance(operator, int) else operator.pk
+    signatures = Signature.objects.filter(
+        operator_id=operator_id, document__kind=kind, effective_on__lte=day
+    )
+    ended = (
+        TerminationNotice.objects.filter(
+            operator_id=operator_id, whole_contract=True, effective_on__lte=day
         )
-        .select_related("document")
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    if ended is not None:
+        signatures = signatures.filter(effective_on__gt=ended)
+    return (
+        signatures.select_related("document")
         .order_by("-document__effective_on", "-effective_on")
         .first()
     )

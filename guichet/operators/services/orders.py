@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from guichet.operators.errors import (
     ALREADY_SUBSCRIBED,
     CONTRACT_ADMIN_ONLY,
     CONTRACT_PROVIDER_ONLY,
+    CONTRACT_TERMINATED,
     GENERAL_CONDITIONS_NOT_SIGNED,
     NO_SPECIFIC_CONDITIONS,
     ORDER_FORM_INVALID,
@@ -42,6 +43,7 @@ from guichet.operators.models import (
 from guichet.operators.models.contracts import INCLUDED_WITH_GENERAL_CONDITIONS
 from guichet.operators.selectors import is_operator_admin
 from guichet.operators.selectors.contracts import (
+    contract_termination,
     current_document,
     holds_wholesale,
     open_order_form,
@@ -70,6 +72,11 @@ def check_orderable(operator: Operator, service: EService) -> None:
     """Refuse an order the contract does not allow (CTR-05): GC, wholesale contract, duplicates."""
     if service.code in INCLUDED_WITH_GENERAL_CONDITIONS:
         raise GuichetError(SERVICE_INCLUDED, field="service", service=service.name)
+    ending = contract_termination(operator)
+    if ending is not None and (
+        signed(operator, DocumentKind.FRAMEWORK, on=ending.effective_on + timedelta(days=1)) is None
+    ):
+        raise GuichetError(CONTRACT_TERMINATED, ends_on=f"{ending.effective_on:%d/%m/%Y}")
     if signed(operator, DocumentKind.GENERAL) is None:
         raise GuichetError(GENERAL_CONDITIONS_NOT_SIGNED)
     offer = SERVICE_DEPENDENCIES.get(service.code)
