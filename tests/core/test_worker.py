@@ -39,11 +39,13 @@ def test_real_worker_on_redis_runs_the_journal_check() -> None:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        # Not the current app: the tests after this one must keep publishing to their own broker.
+        client = Celery("tests", broker=url, backend=url, set_as_current=False)
         try:
-            client = Celery("tests", broker=url, backend=url)
             result = client.send_task("guichet.audit.tasks.verify_journal")
             outcome = result.get(timeout=60)
         finally:
+            client.close()
             worker.terminate()
             output, _ = worker.communicate(timeout=30)
     assert outcome == {"checked": 3, "problems": []}, output
