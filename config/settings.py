@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "guichet.operators",
     "guichet.accounts",
     "guichet.network",
+    "guichet.addresses",
+    "guichet.eligibility",
     "guichet.billing",
     "guichet.compliance",
     "guichet.notifications",

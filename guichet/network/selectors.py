@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from guichet.core.context import Principal
 from guichet.core.errors import NOT_FOUND, VALIDATION_FAILED, GuichetError
 from guichet.core.scoping import scope
-from guichet.network.choices import BuildingState, ImportStatus
+from guichet.network.choices import BuildingState, ImportStatus, LineState
 from guichet.network.importing.base import live_progress
 from guichet.network.models import (
     Address,
@@ -43,6 +43,55 @@ def inventory_as_of() -> datetime | None:
         ImportJob.objects.filter(status=ImportStatus.SUCCEEDED)
         .order_by("-finished_at")
         .values_list("finished_at", flat=True)
+        .first()
+    )
+
+
+# --- What the e-services read (eligibility, TAO): the shared inventory, never whose line ---------
+
+
+def inventory_addresses(actor: Principal) -> QuerySet[Address]:
+    """Every address of the inventory: the e-services answer about any of them."""
+    return Address.objects.all()
+
+
+def inventory_buildings(actor: Principal) -> QuerySet[Building]:
+    """Buildings with their address and PM (the IPE building level)."""
+    return Building.objects.select_related("address", "pm__nro")
+
+
+def inventory_premises(actor: Principal) -> QuerySet[Premises]:
+    """Premises with what an answer about them needs: building, address, PBO, PM, NRO."""
+    return Premises.objects.select_related("building__address", "building__pm__nro", "pbo__pm__nro")
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Whether a premises carries a live line, and whether it is the caller's (never whose)."""
+
+    in_use: bool
+    mine: bool
+    line_reference: str = ""  # only when ``mine``
+
+
+def occupancy(actor: Principal, premises_ids: list[int]) -> dict[int, Occupancy]:
+    """Live-line state of each premises in ``premises_ids`` as ``actor`` may see it."""
+    live = Line.objects.filter(premises_id__in=premises_ids).exclude(state=LineState.TERMINATED)
+    answer: dict[int, Occupancy] = {}
+    for premises_id, operator_id, reference in live.values_list(
+        "premises_id", "operator_id", "reference"
+    ):
+        mine = actor.is_provider or operator_id == actor.operator_id
+        answer[premises_id] = Occupancy(True, mine, reference if mine else "")
+    return answer
+
+
+def line_by_nd(actor: Principal, nd: str) -> Line | None:
+    """The caller's line (any line for the Provider) with this ND, or None."""
+    return (
+        lines_for(actor)
+        .select_related("premises__building__address", "premises__pbo__pm")
+        .filter(nd=nd)
         .first()
     )
 

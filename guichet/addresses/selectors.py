@@ -1,0 +1,239 @@
+"""Address resolution (shared by eligibility and TAO): one query, any key, one answer.
+
+``resolve(actor, PlaceQuery(...))`` returns a :class:`Resolution`: ``found`` with one
+candidate, ``ambiguous`` with several scored candidates (never a guess), or ``unknown``.
+Structured keys resolve exactly; free text goes through the search index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+from guichet.addresses.errors import QUERY_EMPTY, QUERY_INVALID
+from guichet.core.context import Principal
+from guichet.core.errors import GuichetError
+from guichet.network import selectors as network
+from guichet.network.models import Address, Premises
+
+Status = Literal["found", "ambiguous", "unknown"]
+FOUND: Status = "found"
+AMBIGUOUS: Status = "ambiguous"
+UNKNOWN: Status = "unknown"
+
+HEXACLE_RE = re.compile(r"^[A-Z0-9]{10}$")
+PTO_RE = re.compile(r"^[A-Z0-9]{2}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+RIVOLI_RE = re.compile(r"^[0-9A-Z]{4}$")
+ND_RE = re.compile(r"^\d{10}$")
+# Candidates of a coordinate query: at most this many, nearest first.
+NEAREST_LIMIT = 10
+DEFAULT_RADIUS_M = 50.0
+MAX_RADIUS_M = 1000.0
+
+
+@dataclass(frozen=True)
+class PlaceQuery:
+    """What a caller gives to name a place; exactly one way of naming it is used.
+
+    Precedence when several are given: PTO, ND, building id, hexaclé, BAN id,
+    hexaclé voie + number, INSEE + RIVOLI + number, coordinates, free text.
+    """
+
+    text: str = ""
+    hexacle: str = ""
+    hexacle_street: str = ""
+    number: int | None = None
+    suffix: str = ""
+    ban_id: str = ""
+    building_id: str = ""  # IdentifiantImmeuble (IPE)
+    insee: str = ""
+    rivoli: str = ""
+    pto: str = ""
+    nd: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_m: float | None = None
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in ("", None) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    address: Address
+    score: float  # 0..1, 1 for an exact key
+    matched_by: str  # "pto", "nd", "building", "hexacle", "ban", "hexacle_street",
+    # "rivoli", "coordinates", "text"
+    premises: Premises | None = None  # when the key names one premises (PTO, ND)
+    building_id: str = ""  # when the key names one building
+    distance_m: float | None = None  # coordinate queries
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: Status
+    candidates: list[Candidate] = field(default_factory=list)
+    matched_by: str = ""
+
+    @property
+    def candidate(self) -> Candidate | None:
+        return self.candidates[0] if self.status == FOUND else None
+
+    @property
+    def address(self) -> Address | None:
+        return self.candidate.address if self.candidate else None
+
+
+def _clean(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def _suffix(value: str) -> str:
+    """``B``, ``bis`` and ``BIS`` are the same suffix; the inventory stores the short form."""
+    short = {"BIS": "B", "TER": "T", "QUATER": "Q", "QUINQUIES": "C"}
+    cleaned = _clean(value)
+    return short.get(cleaned, cleaned)
+
+
+def _one(status_candidates: list[Candidate], matched_by: str) -> Resolution:
+    if not status_candidates:
+        return Resolution(UNKNOWN, [], matched_by)
+    status = FOUND if len(status_candidates) == 1 else AMBIGUOUS
+    return Resolution(status, status_candidates, matched_by)
+
+
+def _addresses(actor: Principal, matched_by: str, **lookup: object) -> Resolution:
+    found = list(network.inventory_addresses(actor).filter(**lookup)[:NEAREST_LIMIT])
+    return _one([Candidate(a, 1.0, matched_by) for a in found], matched_by)
+
+
+def _numbered(actor: Principal, query: PlaceQuery, matched_by: str, **lookup: object) -> Resolution:
+    if query.number is None:
+        raise GuichetError(QUERY_INVALID, field="number", detail="le numéro est obligatoire")
+    return _addresses(
+        actor, matched_by, number=query.number, suffix=_suffix(query.suffix), **lookup
+    )
+
+
+def _by_pto(actor: Principal, pto: str) -> Resolution:
+    if not PTO_RE.match(pto):
+        raise GuichetError(
+            QUERY_INVALID, field="pto", detail="référence PTO au format OO-XXXX-XXXX"
+        )
+    premises = network.inventory_premises(actor).filter(pto_reference=pto).first()
+    if premises is None:
+        return Resolution(UNKNOWN, [], "pto")
+    return Resolution(
+        FOUND,
+        [Candidate(premises.building.address, 1.0, "pto", premises, premises.building.ipe_id)],
+        "pto",
+    )
+
+
+def _by_nd(actor: Principal, nd: str) -> Resolution:
+    if not ND_RE.match(nd):
+        raise GuichetError(QUERY_INVALID, field="nd", detail="un ND a 10 chiffres")
+    line = network.line_by_nd(actor, nd)
+    if line is None:
+        return Resolution(UNKNOWN, [], "nd")
+    premises = line.premises
+    return Resolution(
+        FOUND,
+        [Candidate(premises.building.address, 1.0, "nd", premises, premises.building.ipe_id)],
+        "nd",
+    )
+
+
+def _by_building(actor: Principal, building_id: str) -> Resolution:
+    building = network.inventory_buildings(actor).filter(ipe_id=building_id).first()
+    if building is None:
+        return Resolution(UNKNOWN, [], "building")
+    return Resolution(
+        FOUND, [Candidate(building.address, 1.0, "building", None, building.ipe_id)], "building"
+    )
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine; exact enough within a département)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _by_coordinates(actor: Principal, query: PlaceQuery) -> Resolution:
+    lat, lon = query.latitude, query.longitude
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise GuichetError(
+            QUERY_INVALID, field="latitude", detail="latitude et longitude WGS84 attendues"
+        )
+    radius = DEFAULT_RADIUS_M if query.radius_m is None else query.radius_m
+    if not 0 < radius <= MAX_RADIUS_M:
+        raise GuichetError(
+            QUERY_INVALID, field="radius_m", detail=f"rayon entre 0 et {MAX_RADIUS_M:.0f} m"
+        )
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    box = network.inventory_addresses(actor).filter(
+        latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)
+    )
+    near = sorted(
+        (
+            (distance_m(lat, lon, a.latitude, a.longitude), a.pk, a)
+            for a in box
+            if a.latitude is not None and a.longitude is not None
+        ),
+        key=lambda item: item[:2],
+    )
+    candidates = [
+        Candidate(a, round(1 - d / radius, 4), "coordinates", distance_m=round(d, 1))
+        for d, _, a in near
+        if d <= radius
+    ][:NEAREST_LIMIT]
+    if len(candidates) > 1 and candidates[0].distance_m == candidates[1].distance_m:
+        return Resolution(AMBIGUOUS, candidates, "coordinates")
+    # The nearest address within the radius is the answer; the others stay as context.
+    return Resolution(FOUND if candidates else UNKNOWN, candidates[:1], "coordinates")
+
+
+def resolve(actor: Principal, query: PlaceQuery) -> Resolution:
+    """The address (or premises) ``query`` names, for ``actor``; see :class:`PlaceQuery`."""
+    if query.is_empty():
+        raise GuichetError(QUERY_EMPTY)
+    if query.pto:
+        return _by_pto(actor, _clean(query.pto))
+    if query.nd:
+        return _by_nd(actor, _clean(query.nd))
+    if query.building_id:
+        return _by_building(actor, query.building_id.strip())
+    if query.hexacle:
+        hexacle = _clean(query.hexacle)
+        if not HEXACLE_RE.match(hexacle):
+            raise GuichetError(QUERY_INVALID, field="hexacle", detail="un hexaclé a 10 caractères")
+        return _addresses(actor, "hexacle", hexacle=hexacle)
+    if query.ban_id:
+        return _addresses(actor, "ban", ban_id=query.ban_id.strip())
+    if query.hexacle_street:
+        return _numbered(
+            actor, query, "hexacle_street", hexacle_street=_clean(query.hexacle_street)
+        )
+    if query.insee or query.rivoli:
+        insee, rivoli = _clean(query.insee), _clean(query.rivoli)
+        if not INSEE_RE.match(insee) or not RIVOLI_RE.match(rivoli):
+            raise GuichetError(
+                QUERY_INVALID, field="rivoli", detail="code INSEE (5) et code RIVOLI (4) attendus"
+            )
+        return _numbered(actor, query, "rivoli", insee=insee, rivoli=rivoli)
+    if query.latitude is not None or query.longitude is not None:
+        return _by_coordinates(actor, query)
+    return search_text(actor, query.text)
+
+
+def search_text(actor: Principal, text: str) -> Resolution:
+    """Free text: resolved by the search index (normalisation, synonyms, typos, ranking)."""
+    from guichet.addresses import search  # the index lives beside its normaliser
+
+    return search.resolve_text(actor, text)
