@@ -1,3 +1,5 @@
+"""Eligibilité FTTE/FTTH (ELI-01..03): per-offer answers from the network inventory."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,7 @@ class EligibilityConfig(AppConfig):
     name = "guichet.eligibility"
     label = "eligibility"
     verbose_name = _("Éligibilité")
+
+    def ready(self) -> None:
+        # The error catalogue (/api/v1/errors) lists the codes of every imported module.
+        from guichet.eligibility import errors  # noqa: F401

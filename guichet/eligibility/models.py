@@ -1,0 +1,145 @@
+"""Qualifications (the stored answers, GEN-03) and the Provider's eligibility rules."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guichet.core.models import TimeStampedModel
+from guichet.eligibility.choices import Offer, ResolutionStatus, Result, Scope
+
+
+class Qualification(TimeStampedModel):
+    """Qualification d'éligibilité: one question about a place and its answer per offer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    operator = models.ForeignKey(
+        "operators.Operator",
+        verbose_name=_("opérateur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="qualifications",
+        help_text=_("Vide pour une qualification de test du Fournisseur."),
+    )
+    requested_by = models.CharField(_("demandée par"), max_length=150)
+    channel = models.CharField(_("canal"), max_length=10)
+    external_id = models.CharField(_("référence de l'opérateur"), max_length=100, blank=True)
+    query = models.JSONField(_("lieu demandé"), default=dict)
+    resolution = models.CharField(
+        _("résolution de l'adresse"), max_length=10, choices=ResolutionStatus.choices
+    )
+    matched_by = models.CharField(_("clé utilisée"), max_length=20, blank=True)
+    address = models.ForeignKey(
+        "network.Address",
+        verbose_name=_("adresse"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.JSONField(_("lieu résolu"), default=dict, blank=True)
+    candidates = models.JSONField(_("adresses candidates"), default=list, blank=True)
+    data_as_of = models.DateTimeField(_("état des données au"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("qualification d'éligibilité")
+        verbose_name_plural = _("qualifications d'éligibilité")
+        indexes = [models.Index(fields=["operator", "-created_at"], name="qualification_operator")]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class QualificationItem(models.Model):
+    """The answer for one offer: eligible or not, with its reasons, dates and network refs."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("rang"))
+    offer = models.CharField(_("offre"), max_length=20, choices=Offer.choices)
+    result = models.CharField(_("résultat"), max_length=12, choices=Result.choices)
+    reasons = models.JSONField(_("motifs"), default=list, blank=True)
+    since = models.DateField(_("éligible depuis"), null=True, blank=True)
+    available_from = models.DateField(_("éligible à partir du"), null=True, blank=True)
+    building_id = models.CharField(_("IdentifiantImmeuble"), max_length=30, blank=True)
+    pm_reference = models.CharField(_("référence PM"), max_length=20, blank=True)
+    pbo_reference = models.CharField(_("référence PBO"), max_length=100, blank=True)
+    buildings = models.JSONField(_("immeubles de l'adresse"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["qualification", "position"]
+        verbose_name = _("réponse par offre")
+        verbose_name_plural = _("réponses par offre")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qualification", "position"], name="qualification_item_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.result}"
+
+    @property
+    def eligible(self) -> bool:
+        return self.result == Result.ELIGIBLE
+
+
+class ExclusionZone(TimeStampedModel):
+    """Zone d'exclusion: where the Provider does not sell an offer (or any offer)."""
+
+    offer = models.CharField(
+        _("offre"),
+        max_length=20,
+        choices=Offer.choices,
+        blank=True,
+        help_text=_("Vide : toutes les offres."),
+    )
+    scope = models.CharField(_("portée"), max_length=10, choices=Scope.choices)
+    value = models.CharField(
+        _("cible"),
+        max_length=30,
+        blank=True,
+        help_text=_("Code INSEE, référence PM ou IdentifiantImmeuble selon la portée."),
+    )
+    reason = models.CharField(_("motif"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["scope", "value", "offer"]
+        verbose_name = _("zone d'exclusion")
+        verbose_name_plural = _("zones d'exclusion")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "scope", "value"], name="exclusion_zone_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.value or '*'} ({self.offer or 'toutes offres'})"
+
+
+class TemporaryFreeze(TimeStampedModel):
+    """Gel temporaire: no new order on a scope for a date range (inclusive)."""
+
+    offer = models.CharField(
+        _("offre"),
+        max_length=20,
+        choices=Offer.choices,
+        blank=True,
+        help_text=_("Vide : toutes les offres."),
+    )
+    scope = models.CharField(_("portée"), max_length=10, choices=Scope.choices)
+    value = models.CharField(_("cible"), max_length=30, blank=True)
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au (inclus)"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "scope", "value"]
+        verbose_name = _("gel temporaire")
+        verbose_name_plural = _("gels temporaires")
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.value or '*'} {self.starts_on}→{self.ends_on or '…'}"
