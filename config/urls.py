@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),
+    path("tmf-api/geographicAddressManagement/v4/", include("guichet.addresses.api.urls")),
     path("", include("guichet.accounts.portal.identifiers_urls")),
     path("", include("guichet.accounts.portal.people_urls")),
     path("", include("guichet.accounts.portal.sessions_urls")),
