@@ -22,6 +22,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),
     path("tmf-api/geographicAddressManagement/v4/", include("guichet.addresses.api.urls")),
+    # SOAP web services (Mode Intégré): each domain's soap.py carries its urlpatterns.
+    path("ws/", include("guichet.eligibility.soap")),
+    path("ws/", include("guichet.addresses.soap")),
     path("", include("guichet.accounts.portal.identifiers_urls")),
     path("", include("guichet.accounts.portal.people_urls")),
     path("", include("guichet.accounts.portal.sessions_urls")),
