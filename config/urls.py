@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("config.api_urls")),
+    path("", include("guichet.eligibility.api.urls")),  # TMF679 + /api/v1/eligibility-…
     path("tmf-api/geographicAddressManagement/v4/", include("guichet.addresses.api.urls")),
     # SOAP web services (Mode Intégré): each domain's soap.py carries its urlpatterns.
     path("ws/", include("guichet.eligibility.soap")),
