@@ -33,11 +33,11 @@ class GeoJsonPointSerializer(serializers.Serializer):
     )
 
 
-class GeographicLocationSerializer(serializers.Serializer):
+class AddressLocationSerializer(serializers.Serializer):
     geoJson = GeoJsonPointSerializer()
 
 
-_with(GeographicLocationSerializer, **{"@type": serializers.CharField(default="GeoJsonPoint")})
+_with(AddressLocationSerializer, **{"@type": serializers.CharField(default="GeoJsonPoint")})
 
 
 class SubAddressRefSerializer(serializers.Serializer):
@@ -70,7 +70,7 @@ class GeographicAddressSerializer(TmfFieldsMixin, serializers.Serializer):
     codeInsee = serializers.CharField(required=False)
     codeRivoli = serializers.CharField(required=False)
     formerCity = serializers.CharField(required=False, help_text="Commune déléguée")
-    geographicLocation = GeographicLocationSerializer(required=False)
+    geographicLocation = AddressLocationSerializer(required=False)
     geographicSubAddress = SubAddressRefSerializer(
         many=True,
         required=False,
@@ -89,14 +89,14 @@ class GeographicAddressSerializer(TmfFieldsMixin, serializers.Serializer):
 _with(GeographicAddressSerializer, **{"@type": serializers.CharField()})
 
 
-class SubUnitSerializer(serializers.Serializer):
+class TaoSubUnitSerializer(serializers.Serializer):
     """TMF673 v5 GeographicSubAddressUnit: ``staircase``, ``door`` or ``pto``."""
 
     subUnitType = serializers.CharField()
     subUnitNumber = serializers.CharField()
 
 
-class GeographicSubAddressSerializer(TmfFieldsMixin, serializers.Serializer):
+class TaoSubAddressSerializer(TmfFieldsMixin, serializers.Serializer):
     """One premises of the TAO structure as a TMF673 GeographicSubAddress.
 
     Bâtiment → ``buildingName``, Étage → ``levelType``/``levelNumber``, Escalier, Porte and
@@ -117,7 +117,7 @@ class GeographicSubAddressSerializer(TmfFieldsMixin, serializers.Serializer):
     staircase = serializers.CharField(required=False, help_text="Escalier")
     subUnitType = serializers.CharField(required=False)
     subUnitNumber = serializers.CharField(required=False, help_text="Porte")
-    subUnit = SubUnitSerializer(many=True)
+    subUnit = TaoSubUnitSerializer(many=True)
     buildingId = serializers.CharField(help_text="IdentifiantImmeuble (IPE)")
     buildingType = serializers.CharField(required=False)
     buildingState = serializers.ChoiceField(choices=BuildingState.choices)
@@ -141,7 +141,7 @@ class GeographicSubAddressSerializer(TmfFieldsMixin, serializers.Serializer):
     dataAsOf = serializers.DateTimeField(allow_null=True, help_text=DATA_AS_OF_HELP)
 
 
-_with(GeographicSubAddressSerializer, **{"@type": serializers.CharField()})
+_with(TaoSubAddressSerializer, **{"@type": serializers.CharField()})
 
 
 class SubmittedAddressSerializer(serializers.Serializer):

@@ -14,10 +14,10 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from guichet.addresses import translation
 from guichet.addresses.api import mapping
@@ -38,7 +38,11 @@ PAGING = [
     OpenApiParameter("X-Result-Count", int, HEADER, response=[200, 206]),
 ]
 AS_OF = OpenApiParameter(
-    "X-Data-As-Of", OpenApiTypes.DATETIME, HEADER, response=True, description=s.DATA_AS_OF_HELP
+    "X-Data-As-Of",
+    OpenApiTypes.DATETIME,
+    HEADER,
+    response=[200, 201, 206],
+    description=s.DATA_AS_OF_HELP,
 )
 ANSWER_ID = OpenApiParameter(
     "X-Answer-Id", str, HEADER, response=[200, 206], description="Référence de l'appel TAO"
@@ -108,9 +112,8 @@ class TaoCaller(BasePermission):
         return True
 
 
-class Tmf673View(GenericAPIView):
+class Tmf673View(APIView):
     permission_classes = [TaoCaller]
-    pagination_class = TmfPagination
 
     @property
     def principal(self) -> Any:
@@ -130,9 +133,10 @@ class Tmf673View(GenericAPIView):
         return response
 
     def page(self, items: list[dict[str, Any]], serializer: type, as_of: str | None, **kw: Any):
-        page = self.paginate_queryset(items)
+        paginator = TmfPagination()
+        page = paginator.paginate_queryset(items, self.request, view=self)
         data = serializer(page, many=True, context={"request": self.request}).data
-        return self.stamp(self.get_paginated_response(data), as_of, kw.get("answer_id", ""))
+        return self.stamp(paginator.get_paginated_response(data), as_of, kw.get("answer_id", ""))
 
     def tao(self, key: str) -> dict[str, Any]:
         """The found TAO answer of the address ``key``, or ADR-012."""
@@ -206,8 +210,8 @@ class GeographicSubAddressListView(Tmf673View):
         "vôtres). Un appel compté pour la facturation à l'usage et journalisé.",
         parameters=[ADDRESS_ID, *SUB_FILTERS, *PAGING, AS_OF, ANSWER_ID],
         responses={
-            200: s.GeographicSubAddressSerializer(many=True),
-            206: s.GeographicSubAddressSerializer(many=True),
+            200: s.TaoSubAddressSerializer(many=True),
+            206: s.TaoSubAddressSerializer(many=True),
             **ERRORS,
             **NOT_FOUND,
         },
@@ -227,7 +231,7 @@ class GeographicSubAddressListView(Tmf673View):
         ]
         return self.page(
             items,
-            s.GeographicSubAddressSerializer,
+            s.TaoSubAddressSerializer,
             answer["data_as_of"],
             answer_id=answer["answer_id"],
         )
@@ -238,7 +242,7 @@ class GeographicSubAddressDetailView(Tmf673View):
         operation_id="retrieveGeographicSubAddress",
         summary="TAO : un local de l'adresse (par son identifiant ou sa référence PTO)",
         parameters=[ADDRESS_ID, SUB_ID, FIELDS, AS_OF, ANSWER_ID],
-        responses={200: s.GeographicSubAddressSerializer, **ERRORS, **NOT_FOUND},
+        responses={200: s.TaoSubAddressSerializer, **ERRORS, **NOT_FOUND},
         tags=["geographicSubAddress"],
     )
     def get(self, request: Request, id: str, subId: str) -> Response:
@@ -254,7 +258,7 @@ class GeographicSubAddressDetailView(Tmf673View):
         )
         if item is None:
             raise GuichetError(SUB_ADDRESS_NOT_FOUND, detail=subId)
-        data = s.GeographicSubAddressSerializer(item, context={"request": request}).data
+        data = s.TaoSubAddressSerializer(item, context={"request": request}).data
         return self.respond(data, answer["data_as_of"], answer_id=answer["answer_id"])
 
 
@@ -265,7 +269,11 @@ class GeographicAddressValidationView(Tmf673View):
         description="Traité immédiatement (state « done ») ; les adresses possibles sont rendues "
         "dans alternateGeographicAddress quand provideAlternative est vrai.",
         request=s.ValidationRequestSerializer,
-        responses={201: s.ValidationSerializer, **ERRORS},
+        responses={
+            201: s.ValidationSerializer,
+            **ERRORS,
+            422: OpenApiResponse(s.ErrorSerializer, description="Corps invalide (GEN-422)"),
+        },
         parameters=[AS_OF],
         tags=["geographicAddressValidation"],
     )
