@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields
-from typing import Literal
 
+from guichet.addresses import search
 from guichet.addresses.errors import QUERY_EMPTY, QUERY_INVALID
+from guichet.addresses.types import (
+    AMBIGUOUS,
+    FOUND,
+    UNKNOWN,
+    Candidate,
+    PlaceQuery,
+    Resolution,
+    Status,
+)
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.network import selectors as network
-from guichet.network.models import Address, Premises
-
-Status = Literal["found", "ambiguous", "unknown"]
-FOUND: Status = "found"
-AMBIGUOUS: Status = "ambiguous"
-UNKNOWN: Status = "unknown"
 
 HEXACLE_RE = re.compile(r"^[A-Z0-9]{10}$")
 PTO_RE = re.compile(r"^[A-Z0-9]{2}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
@@ -32,59 +34,6 @@ ND_RE = re.compile(r"^\d{10}$")
 NEAREST_LIMIT = 10
 DEFAULT_RADIUS_M = 50.0
 MAX_RADIUS_M = 1000.0
-
-
-@dataclass(frozen=True)
-class PlaceQuery:
-    """What a caller gives to name a place; exactly one way of naming it is used.
-
-    Precedence when several are given: PTO, ND, building id, hexaclé, BAN id,
-    hexaclé voie + number, INSEE + RIVOLI + number, coordinates, free text.
-    """
-
-    text: str = ""
-    hexacle: str = ""
-    hexacle_street: str = ""
-    number: int | None = None
-    suffix: str = ""
-    ban_id: str = ""
-    building_id: str = ""  # IdentifiantImmeuble (IPE)
-    insee: str = ""
-    rivoli: str = ""
-    pto: str = ""
-    nd: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    radius_m: float | None = None
-
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in ("", None) for f in fields(self))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    address: Address
-    score: float  # 0..1, 1 for an exact key
-    matched_by: str  # "pto", "nd", "building", "hexacle", "ban", "hexacle_street",
-    # "rivoli", "coordinates", "text"
-    premises: Premises | None = None  # when the key names one premises (PTO, ND)
-    building_id: str = ""  # when the key names one building
-    distance_m: float | None = None  # coordinate queries
-
-
-@dataclass(frozen=True)
-class Resolution:
-    status: Status
-    candidates: list[Candidate] = field(default_factory=list)
-    matched_by: str = ""
-
-    @property
-    def candidate(self) -> Candidate | None:
-        return self.candidates[0] if self.status == FOUND else None
-
-    @property
-    def address(self) -> Address | None:
-        return self.candidate.address if self.candidate else None
 
 
 def _clean(value: str) -> str:
@@ -234,6 +183,24 @@ def resolve(actor: Principal, query: PlaceQuery) -> Resolution:
 
 def search_text(actor: Principal, text: str) -> Resolution:
     """Free text: resolved by the search index (normalisation, synonyms, typos, ranking)."""
-    from guichet.addresses import search  # the index lives beside its normaliser
-
     return search.resolve_text(actor, text)
+
+
+def suggest(actor: Principal, text: str, limit: int = 10) -> list[Candidate]:
+    """Autocomplete: addresses (or streets, before a number is typed) for what is being typed."""
+    return search.suggest(actor, text, limit=limit)
+
+
+__all__ = [
+    "AMBIGUOUS",
+    "FOUND",
+    "UNKNOWN",
+    "Candidate",
+    "PlaceQuery",
+    "Resolution",
+    "Status",
+    "distance_m",
+    "resolve",
+    "search_text",
+    "suggest",
+]

@@ -20,6 +20,7 @@ from guichet.network.importing.base import live_progress
 from guichet.network.models import (
     Address,
     Building,
+    Commune,
     ImportIssue,
     ImportJob,
     Line,
@@ -365,3 +366,16 @@ def import_progress(actor: Principal, job: ImportJob) -> tuple[int, int | None]:
     """(rows done, rows total) of an import: live from the cache while it runs (Provider staff)."""
     _provider_only(actor)
     return live_progress(job)
+
+
+# --- What the address search index reads ----------------------------------------------------------
+
+
+def inventory_communes(actor: Principal) -> QuerySet[Commune]:
+    """Every commune of the COG the inventory knows, former ones (``déléguée``…) included."""
+    return Commune.objects.all()
+
+
+def addresses_changed_since(actor: Principal, since: datetime) -> QuerySet[Address]:
+    """Addresses written (created or changed) at or after ``since``."""
+    return Address.objects.filter(updated_at__gte=since)

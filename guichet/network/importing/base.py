@@ -25,6 +25,7 @@ from guichet.core.errors import ErrorDef, GuichetError
 from guichet.network import errors
 from guichet.network.choices import IMPORT_TRANSITIONS, ImportStatus, IssueSeverity
 from guichet.network.models import ImportIssue, ImportJob
+from guichet.network.signals import inventory_changed
 
 log = logging.getLogger(__name__)
 
@@ -220,4 +221,7 @@ def run_import(
                     "message": failure,
                 },
             )
+    if not failure:
+        # After the commit above: listeners (the address index) see the new rows.
+        inventory_changed.send(sender=ImportJob, job=job, since=job.started_at)
     return job
