@@ -180,6 +180,8 @@ def _verdicts(
 def address_json(address: Any) -> dict[str, Any]:
     """The resolved address as stored with the answer (a snapshot: the inventory moves on)."""
     return {
+        # The public id of our TMF673 door: hexaclé, else BAN id, else the internal id.
+        "id": address.hexacle or address.ban_id or f"adr-{address.pk}",
         "hexacle": address.hexacle or "",
         "hexacle_street": address.hexacle_street,
         "ban_id": address.ban_id or "",
@@ -189,8 +191,10 @@ def address_json(address: Any) -> dict[str, Any]:
         "suffix": address.suffix,
         "street_type": address.street_type,
         "street_name": address.street_name,
+        "locality": address.locality,
         "postcode": address.postcode,
         "commune": address.commune_name,
+        "former_commune": address.former_commune_name,
         "latitude": address.latitude,
         "longitude": address.longitude,
         "label": str(address),
@@ -214,6 +218,7 @@ def _place(resolution: Resolution) -> tuple[dict[str, Any], list[dict[str, Any]]
     if candidate.premises is not None:
         premises = candidate.premises
         place["premises"] = {
+            "id": premises.pk,
             "pto": premises.pto_reference or "",
             "staircase": premises.staircase,
             "floor": premises.floor,

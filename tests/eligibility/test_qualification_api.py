@@ -48,18 +48,19 @@ def test_eli_02_premises_raccordable_since_commercial_opening(
     assert ftth["qualificationItemResult"] == "qualified"
     assert ftth["eligibilityUnavailabilityReason"] == []
     assert characteristic(ftth, "eligibleSince") == "2025-04-15"  # first provision + 3 months
-    assert characteristic(ftth, "ReferencePM") == deployed.pm.reference
-    assert characteristic(ftth, "ReferencePBO") == deployed.premises.first().pbo.reference
-    assert characteristic(ftth, "IdentifiantImmeuble") == deployed.ipe_id
+    assert characteristic(ftth, "pmReference") == deployed.pm.reference
+    assert characteristic(ftth, "pboReference") == deployed.premises.first().pbo.reference
+    assert characteristic(ftth, "buildingId") == deployed.ipe_id
     assert all(answer[offer]["qualificationItemResult"] == "qualified" for offer in FTTE)
     resource = response.json()
     assert resource["state"] == "done"
     assert resource["qualificationResult"] == "qualified"
-    assert datetime.fromisoformat(resource["dataExtractionDate"]) == EXTRACTED_AT
+    assert datetime.fromisoformat(resource["dataAsOf"]) == EXTRACTED_AT
     resolved = resource["place"][0]
     assert resolved["role"] == "installationAddress"
-    assert resolved["code_hexacle"] == deployed.address.hexacle
-    assert resolved["geographicSubAddress"][0]["id"] == pto
+    assert resolved["hexacle"] == deployed.address.hexacle
+    assert resolved["geographicSubAddress"][0]["ptoReference"] == pto
+    assert resolved["href"].endswith(f"/geographicAddress/{deployed.address.hexacle}")
 
 
 def test_eli_02_before_commercial_opening_gives_the_opening_date(client_a: Any) -> None:
@@ -89,9 +90,7 @@ def test_eli_02_pm_never_provided_is_before_opening_without_date(client_a: Any) 
 
 def test_eli_02_abandoned_building(client_a: Any, pm: Any) -> None:
     building = make_building(pm, state=BuildingState.ABANDONED)
-    answer = items(
-        client_a.post(POQ_URL, body(place(buildingCodeOI=building.ipe_id)), format="json")
-    )
+    answer = items(client_a.post(POQ_URL, body(place(buildingId=building.ipe_id)), format="json"))
     assert all(reasons(item) == ["abandoned"] for item in answer.values())
 
 
@@ -157,7 +156,7 @@ def test_eli_01_exclusion_zone_by_commune(
 
 
 def test_eli_01_unknown_address(client_a: Any, deployed: Building) -> None:
-    response = client_a.post(POQ_URL, body(place(code_hexacle="7919199999")), format="json")
+    response = client_a.post(POQ_URL, body(place(hexacle="7919199999")), format="json")
     answer = items(response)
     assert all(reasons(item) == ["unknownAddress"] for item in answer.values())
     assert response.json()["place"] == []
@@ -166,13 +165,13 @@ def test_eli_01_unknown_address(client_a: Any, deployed: Building) -> None:
 
 def test_eli_01_ambiguous_address_lists_the_candidates(client_a: Any, pm: Any) -> None:
     first, second = make_building(pm), make_building(pm)  # same coordinates
-    location = {"geometryType": "point", "geometry": [{"x": -0.4586, "y": 46.3237}]}
+    location = {"geoJson": {"type": "Point", "coordinates": [-0.4586, 46.3237]}}
     response = client_a.post(POQ_URL, body(place(geographicLocation=location)), format="json")
     answer = items(response)
     assert all(reasons(item) == ["ambiguousAddress"] for item in answer.values())
     candidates = response.json()["place"]
     assert {c["role"] for c in candidates} == {"candidateAddress"}
-    assert {c["code_hexacle"] for c in candidates} == {
+    assert {c["hexacle"] for c in candidates} == {
         first.address.hexacle,
         second.address.hexacle,
     }
@@ -193,13 +192,16 @@ def test_eli_01_line_number_insee_rivoli_and_building_id(
     address = deployed.address
     asked = [
         {"role": "installationAddress", "@referredType": "Line", "id": "0549000001"},
-        place(code_insee="79191", code_rivoli="0001", streetNr=str(address.number)),
+        place(codeInsee="79191", codeRivoli="0001", streetNr=str(address.number)),
         {"role": "installationAddress", "@type": "GeographicSite", "id": deployed.ipe_id},
+        {"role": "installationAddress", "ptoReference": premises.pto_reference},
+        place(hexacle=address.hexacle),
+        place(banId=address.ban_id),
     ]
     for one in asked:
         response = client_a.post(POQ_URL, body(one, "ftth-access"), format="json")
         assert items(response)["ftth-access"]["qualificationItemResult"] == "qualified", one
-        assert response.json()["place"][0]["code_hexacle"] == address.hexacle
+        assert response.json()["place"][0]["hexacle"] == address.hexacle
 
 
 def test_eli_02_address_with_several_buildings(client_a: Any, pm: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,13 +16,25 @@ from guichet.eligibility import selectors, services
 from guichet.eligibility.choices import Offer, Scope
 from guichet.eligibility.models import ExclusionZone, TemporaryFreeze
 
-OFFER = serializers.ChoiceField(
-    choices=[("", "Toutes les offres"), *Offer.choices], required=False, default=""
+
+# Inline (allOf) rather than an enum component: ``offer`` already names other choice sets.
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": ["", *Offer.values]}],
+        "description": "Code de l'offre ; vide : toutes les offres",
+    }
 )
+class OfferField(serializers.ChoiceField):
+    """An offer code, or empty for every offer (described inline: ``offer`` names other enums)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", "")
+        super().__init__(choices=[("", "Toutes les offres"), *Offer.choices], **kwargs)
 
 
 class ExclusionZoneSerializer(serializers.ModelSerializer):
-    offer = OFFER
+    offer = OfferField()
     scope = serializers.ChoiceField(choices=Scope.choices)
 
     class Meta:
@@ -33,7 +45,7 @@ class ExclusionZoneSerializer(serializers.ModelSerializer):
 
 
 class FreezeSerializer(serializers.ModelSerializer):
-    offer = OFFER
+    offer = OfferField()
     scope = serializers.ChoiceField(choices=Scope.choices)
 
     class Meta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from guichet.core.api.serializers import TmfFieldsMixin
@@ -26,23 +27,49 @@ def at(serializer: type[serializers.Serializer], **names: serializers.Field) -> 
         serializer._declared_fields[f"@{name}"] = field
 
 
+# Wrapped in allOf: the enum stays inline instead of becoming a component named after one
+# of the two attributes that carry it.
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": ["qualified", "unqualified"]}],
+        "description": "qualified : éligible ; unqualified : non éligible",
+    }
+)
+class ResultField(serializers.CharField):
+    """``qualified`` | ``unqualified``, described inline (one enum, two attribute names)."""
+
+
 def _text(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(required=False, allow_blank=True, **kwargs)
 
 
-class GeographicPointSerializer(serializers.Serializer):
-    """A WGS84 point: ``x`` longitude, ``y`` latitude."""
+@extend_schema_serializer(component_name="QualificationGeoJsonPoint")
+class GeoJsonPointSerializer(serializers.Serializer):
+    type = _text(default="Point")
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        help_text="[longitude, latitude] WGS84",
+    )
+
+
+class GeometryPointSerializer(serializers.Serializer):
+    """TMF v4 ``GeographicLocation.geometry`` point: ``x`` longitude, ``y`` latitude."""
 
     x = serializers.FloatField(min_value=-180, max_value=180)
     y = serializers.FloatField(min_value=-90, max_value=90)
 
 
-class GeographicLocationSerializer(serializers.Serializer):
-    """``{geometryType: point, spatialRef: WGS84, geometry: [{x, y}]}``."""
+@extend_schema_serializer(component_name="QualificationPlaceLocation")
+class PlaceLocationSerializer(serializers.Serializer):
+    """A point: ``geoJson`` (as our TMF673 door answers) or TMF v4 ``geometry``."""
 
-    geometryType = _text(default="point")
-    spatialRef = _text(default="WGS84")
-    geometry = GeographicPointSerializer(many=True, min_length=1, max_length=1)
+    geoJson = GeoJsonPointSerializer(required=False)
+    geometry = GeometryPointSerializer(many=True, required=False, write_only=True)
+
+
+at(PlaceLocationSerializer, type=_text())
 
 
 class SubUnitSerializer(serializers.Serializer):
@@ -50,21 +77,25 @@ class SubUnitSerializer(serializers.Serializer):
     subUnitNumber = _text()
 
 
-class GeographicSubAddressSerializer(serializers.Serializer):
-    """A premises: ``id`` is its PTO reference (OO-XXXX-XXXX)."""
+@extend_schema_serializer(component_name="QualificationSubAddress")
+class PlaceSubAddressSerializer(serializers.Serializer):
+    """The premises: in a request, its PTO reference (``id`` or ``ptoReference``)."""
 
-    id = _text(help_text="Référence PTO du local")
-    buildingName = _text(read_only=True, help_text="IdentifiantImmeuble")
+    id = _text(help_text="Requête : référence PTO ; réponse : identifiant du local (TMF673)")
+    ptoReference = _text(help_text="Référence PTO (OO-XXXX-XXXX)")
+    subAddressType = _text(read_only=True)
     levelType = _text(read_only=True)
     levelNumber = _text(read_only=True, help_text="Étage")
     subUnit = SubUnitSerializer(many=True, read_only=True)
+    buildingId = _text(read_only=True, help_text="IdentifiantImmeuble")
 
 
-at(GeographicSubAddressSerializer, type=_text())
+at(PlaceSubAddressSerializer, type=_text())
 
 
 class PlaceSerializer(serializers.Serializer):
-    """RelatedPlaceRefOrValue: a GeographicAddress by reference or value, a PTO, a line (ND)."""
+    """RelatedPlaceRefOrValue: a TMF673 GeographicAddress by reference or by value, a PTO, a
+    building or a line (ND); the keys are those of our TMF673 door (see ``tmf.py``)."""
 
     role = _text(default="installationAddress")
     id = _text(
@@ -76,17 +107,20 @@ class PlaceSerializer(serializers.Serializer):
     streetNrSuffix = _text(help_text="B, T, Q… ou bis, ter")
     streetType = _text()
     streetName = _text()
+    locality = _text(help_text="Lieu-dit")
     postcode = _text()
     city = _text()
     country = _text(read_only=True)
-    code_insee = _text(help_text="Code INSEE (avec code_rivoli)")
-    code_rivoli = _text()
-    code_hexacle = _text()
-    code_hexacle_voie = _text(help_text="Hexaclé voie (avec streetNr)")
-    code_ban = _text(help_text="Identifiant BAN (cle_interop)")
-    buildingCodeOI = _text(help_text="IdentifiantImmeuble (IPE)")
-    geographicLocation = GeographicLocationSerializer(required=False)
-    geographicSubAddress = GeographicSubAddressSerializer(many=True, required=False)
+    hexacle = _text()
+    hexacleStreet = _text(help_text="Hexaclé voie (avec streetNr)")
+    banId = _text(help_text="Identifiant BAN (cle_interop)")
+    codeInsee = _text(help_text="Code INSEE (avec codeRivoli et streetNr)")
+    codeRivoli = _text()
+    buildingId = _text(help_text="IdentifiantImmeuble (IPE)")
+    ptoReference = _text(write_only=True, help_text="Référence PTO (OO-XXXX-XXXX)")
+    nd = _text(write_only=True, help_text="Numéro de désignation de la ligne")
+    geographicLocation = PlaceLocationSerializer(required=False)
+    geographicSubAddress = PlaceSubAddressSerializer(many=True, required=False)
     score = serializers.FloatField(read_only=True, help_text="Adresse candidate : score 0..1")
 
 
@@ -153,7 +187,7 @@ class QualificationItemSerializer(serializers.Serializer):
     action = serializers.CharField()
     state = serializers.CharField()
     productOffering = ProductOfferingRefSerializer()
-    qualificationItemResult = serializers.ChoiceField(choices=["qualified", "unqualified"])
+    qualificationItemResult = ResultField()
     expectedActivationDate = serializers.DateField(
         required=False, help_text="Jour où l'offre devient disponible, s'il est connu"
     )
@@ -192,9 +226,9 @@ class ProductOfferingQualificationSerializer(TmfFieldsMixin, _Resource):
     provideUnavailabilityReason = serializers.BooleanField()
     productOfferingQualificationDate = serializers.DateTimeField()
     effectiveQualificationDate = serializers.DateTimeField()
-    qualificationResult = serializers.ChoiceField(choices=["qualified", "unqualified"])
-    dataExtractionDate = serializers.DateTimeField(
-        allow_null=True, help_text="État des données au (GEN-03)"
+    qualificationResult = ResultField()
+    dataAsOf = serializers.DateTimeField(
+        allow_null=True, help_text="État des données au … (GEN-03) : date d'extraction"
     )
     externalId = serializers.CharField()
     place = PlaceSerializer(many=True)
