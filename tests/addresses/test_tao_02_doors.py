@@ -119,7 +119,7 @@ def test_tao_01_address_by_hexacle_ban_id_or_internal_id(
     twin.update(ban_id=None)
     internal = client.get(f"{ADDRESSES}/adr-{twins[0].pk}")
     assert internal.json()["href"].endswith(f"/geographicAddress/adr-{twins[0].pk}")
-    for unknown in ("79191ZZZZZ", "adr-0", "no-such-ban-id"):
+    for unknown in ("79191ZZZZZ", "adr-0", "adr-999999999999", "x" * 300):
         response = client.get(f"{ADDRESSES}/{unknown}")
         assert (response.status_code, response.json()["code"]) == (404, "ADR-012")
         response = client.get(f"{ADDRESSES}/{unknown}/geographicSubAddress")
@@ -155,6 +155,9 @@ def test_tao_01_ambiguous_answers_every_candidate_and_no_structure(
 def test_tao_01_unknown_address_is_said_so(
     as_of: Any, residence: Any, tao_a: User, api_as: Any
 ) -> None:
+    for query, code in (("", "ADR-001"), ("ptoReference=12", "ADR-002"), ("latitude=x", "ADR-002")):
+        response = api_as(tao_a).get(f"{ADDRESSES}?{query}")
+        assert (response.status_code, response.json()["code"]) == (400, code), query
     response = api_as(tao_a).get(f"{ADDRESSES}?hexacle=79191ZZZZZ")
     assert (response.status_code, response.json()) == (200, [])
     answer = translation.as_answer(
