@@ -371,3 +371,24 @@ def test_eli_01_opening_date_is_inclusive(client_a: Any) -> None:
     assert ftth["ftth-access"]["qualificationItemResult"] == "qualified"
     assert characteristic(ftth["ftth-access"], "eligibleSince") == today.isoformat()
     assert date.fromisoformat(characteristic(ftth["ftth-access"], "eligibleSince")) <= today
+
+
+def test_eli_01_rest_says_what_as_answer_says(client_a: Any, pm: Any) -> None:
+    from guichet.eligibility.answers import as_answer
+
+    building = make_building(pm, state=BuildingState.DEPLOYING)
+    rest = client_a.post(POQ_URL, body(place(id=building.address.hexacle)), format="json").json()
+    answer = as_answer(Qualification.objects.get())
+    assert rest["id"] == answer["id"]
+    assert [
+        (i["productOffering"]["id"], i["qualificationItemResult"], reasons(i))
+        for i in rest["productOfferingQualificationItem"]
+    ] == [
+        (
+            i["offer"],
+            "qualified" if i["eligible"] else "unqualified",
+            [r["code"] for r in i["reasons"]],
+        )
+        for i in answer["items"]
+    ]
+    assert answer["items"][0]["reasons"][0]["state"] == "EN COURS DE DEPLOIEMENT"
