@@ -103,43 +103,67 @@ class EntryView:
         )
 
 
-def _place_match(word: str, entry: EntryView, prefix: bool) -> float:
-    best = 0.0
-    for name in entry.places:
-        for known in name:
-            best = max(best, similarity(word, known, prefix))
-    for name in entry.aliases:
-        for known in name:
-            best = max(best, ALIAS_FACTOR * similarity(word, known, prefix))
-    return best
+class Matcher:
+    """Scores entries for one reading; each index word is compared with the typed words once."""
+
+    def __init__(self, query: ParsedQuery) -> None:
+        typed = [(word, False) for word in query.words]
+        if query.partial:
+            typed.append((query.partial, True))
+        self.typed = typed
+        self.weights = [weight(word) for word, _ in typed]
+        self.postcode = query.postcode
+        self.total = sum(self.weights) + (1.0 if query.postcode else 0.0)
+        self.memo: dict[str, tuple[float, ...]] = {}
+        self.place_memo: dict[tuple, tuple[float, ...]] = {}
+
+    def _row(self, known: str) -> tuple[float, ...]:
+        row = self.memo.get(known)
+        if row is None:
+            row = tuple(similarity(word, known, prefix) for word, prefix in self.typed)
+            self.memo[known] = row
+        return row
+
+    def _places(self, entry: EntryView) -> tuple[float, ...]:
+        """Each typed word's best match among the entry's place names (shared by a commune's streets)."""
+        key = (entry.places, entry.aliases)
+        found = self.place_memo.get(key)
+        if found is None:
+            best = [0.0] * len(self.typed)
+            for names, factor in ((entry.places, 1.0), (entry.aliases, ALIAS_FACTOR)):
+                for name in names:
+                    for known in name:
+                        for i, value in enumerate(self._row(known)):
+                            if factor * value > best[i]:
+                                best[i] = factor * value
+            found = self.place_memo[key] = tuple(best)
+        return found
+
+    def score(self, entry: EntryView) -> tuple[float, float]:
+        """(street recall, precision) of ``entry``."""
+        best = list(self._places(entry))  # each typed word's best match in the entry
+        covered = needed = 0.0
+        for known in entry.street:
+            row = self._row(known)
+            w = weight(known)
+            needed += w
+            if row:
+                covered += w * max(row)
+                for i, value in enumerate(row):
+                    if value > best[i]:
+                        best[i] = value
+        explained = sum(w * b for w, b in zip(self.weights, best, strict=True))
+        if self.postcode and self.postcode == entry.postcode:
+            explained += 1.0
+        precision = explained / self.total if self.total else 0.0
+        recall = covered / needed if needed else 0.0
+        return recall, precision
 
 
 def street_score(query: ParsedQuery, entry: EntryView) -> tuple[float, float]:
-    """(street recall, precision) of ``entry`` for ``query``."""
-    typed = [(word, False) for word in query.words]
-    if query.partial:
-        typed.append((query.partial, True))
-    # Precision: every typed word explained by the street or a place name.
-    explained = total = 0.0
-    for word, prefix in typed:
-        w = weight(word)
-        total += w
-        best = max((similarity(word, known, prefix) for known in entry.street), default=0.0)
-        if best < 1.0:
-            best = max(best, _place_match(word, entry, prefix))
-        explained += w * best
-    if query.postcode:
-        total += 1.0
-        explained += 1.0 if query.postcode == entry.postcode else 0.0
-    precision = explained / total if total else 0.0
-    # Recall: every word of the street given.
-    covered = needed = 0.0
-    for known in entry.street:
-        w = weight(known)
-        needed += w
-        covered += w * max((similarity(word, known, prefix) for word, prefix in typed), default=0.0)
-    recall = covered / needed if needed else 0.0
-    return recall, precision
+    """(street recall, precision) of ``entry`` for ``query``: how much of the street was
+    given, how much of what was typed the entry explains."""
+    return Matcher(query).score(entry)
 
 
 def combine(recall: float, precision: float, number: float | None) -> float:

@@ -27,10 +27,10 @@ from guichet.addresses.models import FTS_TABLE, SearchEntry, SearchIndexState
 from guichet.addresses.normalize import ParsedQuery, is_distinctive, parse
 from guichet.addresses.ranking import (
     EntryView,
+    Matcher,
     combine,
     number_matches,
     split_key,
-    street_score,
     typo_limit,
 )
 from guichet.addresses.ranking import _distance as distance
@@ -45,7 +45,7 @@ MIN_SCORE = 0.6
 WINDOW = 0.15
 MAX_CANDIDATES = 10
 MAX_TEXT = 200
-RETRIEVE = 150  # streets read from the index per query (generous recall)
+RETRIEVE = 100  # streets read from the index per query (generous recall)
 RESCORE = 20  # best streets whose house numbers are scored
 SUGGEST_RETRIEVE = 60
 MAX_CORRECTIONS = 3
@@ -250,10 +250,11 @@ def _rank(text: str, *, prefix: bool, retrieve: int, per_street: int) -> list[Sc
     if not entries:
         return []
     # Streets first (numbers assumed right), then the house numbers of the best ones.
+    matchers = [Matcher(reading) for reading in readings]
     street_scores: dict[int, list[tuple[ParsedQuery, float, float]]] = {}
     best_street: list[tuple[float, str, int]] = []
     for entry in entries.values():
-        scored = [(r, *street_score(r, entry)) for r in readings]
+        scored = [(m_r, *m.score(entry)) for m_r, m in zip(readings, matchers, strict=True)]
         street_scores[entry.id] = scored
         top = max(combine(rc, pr, 1.0 if r.has_number else None) for r, rc, pr in scored)
         best_street.append((-top, entry.text, entry.id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -36,16 +35,20 @@ class Command(BaseCommand):
 
         def progress(done: int, total: int | None) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
-            line = f"\r  {done:,}/{total or 0:,} adresses ({rate:,.0f}/s)".replace(",", " ")
-            sys.stderr.write(line)
-            sys.stderr.flush()
+            line = f"\r  {_n(done)}/{_n(total or 0)} adresses ({_n(round(rate))}/s)"
+            self.stderr.write(line, ending="")
+            self.stderr.flush()
 
         state = services.refresh_index(
             actor=Principal.system("reindex_addresses"), since=since, on_progress=progress
         )
-        sys.stderr.write("\n")
+        self.stderr.write("")
         self.stdout.write(
-            f"Index des adresses v{state.version} : {state.entries:,} voies, "
-            f"{state.addresses:,} adresses, {len(state.vocabulary):,} mots, "
-            f"en {state.seconds:.1f} s.".replace(",", " ")
+            f"Index des adresses v{state.version} : {_n(state.entries)} voies, "
+            f"{_n(state.addresses)} adresses, {_n(len(state.vocabulary))} mots, "
+            f"en {state.seconds:.1f} s."
         )
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
