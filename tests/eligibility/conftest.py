@@ -88,12 +88,6 @@ def pto_of(building: Building, index: int = 0) -> str:
 
 
 @pytest.fixture
-def eligibility_routes(settings: Any) -> None:
-    """Only eligibility's REST routes (see ``tests/eligibility/urls.py``)."""
-    settings.ROOT_URLCONF = "tests.eligibility.urls"
-
-
-@pytest.fixture
 def extracted(db: None) -> ImportJob:
     """A finished load: the answers' extraction date (GEN-03)."""
     return ImportJob.objects.create(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
@@ -29,8 +28,6 @@ from tests.eligibility.conftest import (
     subscribe,
 )
 from tests.network.factories import make_building, make_pm
-
-pytestmark = pytest.mark.usefixtures("eligibility_routes")
 
 FTTE = ["ftte-passive-nro", "ftte-passive-pm", "ftte-active"]
 

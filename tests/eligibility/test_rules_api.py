@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from guichet.audit.models import AuditRecord
 from guichet.eligibility.models import ExclusionZone, TemporaryFreeze
 from tests.api_checks import assert_tmf_error
-
-pytestmark = pytest.mark.usefixtures("eligibility_routes")
 
 ZONES = "/api/v1/eligibility-exclusion-zones"
 FREEZES = "/api/v1/eligibility-freezes"
