@@ -389,3 +389,19 @@ def test_eli_01_rest_says_what_as_answer_says(client_a: Any, pm: Any) -> None:
         for i in answer["items"]
     ]
     assert answer["items"][0]["reasons"][0]["state"] == "EN COURS DE DEPLOIEMENT"
+
+
+def test_eli_01_free_text_address(client_a: Any, deployed: Building) -> None:
+    from guichet.addresses.services import refresh_index
+    from tests.factories import SYSTEM
+
+    refresh_index(actor=SYSTEM)
+    typed = place(
+        streetNr=str(deployed.address.number),
+        streetName="r de la gare",
+        postcode="79000",
+        city="niort",
+    )
+    response = client_a.post(POQ_URL, body(typed, "ftth-access"), format="json")
+    assert items(response)["ftth-access"]["qualificationItemResult"] == "qualified"
+    assert response.json()["place"][0]["hexacle"] == deployed.address.hexacle
