@@ -35,14 +35,14 @@ from guichet.core.context import Principal
 from guichet.core.errors import MISSING_RIGHT, NOT_FOUND, GuichetError
 from guichet.network import selectors as network
 from guichet.network.models import Address
-from guichet.operators.models import SERVICE_DEPENDENCIES, Operator, WholesaleOffer
+from guichet.operators.models import SERVICE_DEPENDENCIES, Operator
 from guichet.operators.selectors import active_subscriptions_for
 from guichet.operators.selectors.contracts import holds_wholesale
 
 ESERVICE = "tao"
 RIGHT = "tao:read"
 # TAO is there to place FTTH access orders: it needs the FTTH Access wholesale contract.
-REQUIRED_OFFER: str = SERVICE_DEPENDENCIES.get(ESERVICE, WholesaleOffer.FTTH_ACCESS)
+REQUIRED_OFFER: str = SERVICE_DEPENDENCIES[ESERVICE]
 INTERNAL_ID = re.compile(r"^adr-(\d{1,12})$")
 HEXACLE_ID = re.compile(r"^[A-Z0-9]{10}$")
 

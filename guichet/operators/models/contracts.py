@@ -155,6 +155,7 @@ class WholesaleOffer(models.TextChoices):
 SERVICE_DEPENDENCIES: dict[str, str] = {
     "e-rdv": WholesaleOffer.FTTH_ACCESS,
     "e-mutation": WholesaleOffer.FTTH_ACCESS,
+    "tao": WholesaleOffer.FTTH_ACCESS,
     "eligibilite-ftte": WholesaleOffer.FTTE,
 }
 INCLUDED_WITH_GENERAL_CONDITIONS = frozenset({"e-soutien"})
