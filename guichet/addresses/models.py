@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 # SQLite: the FTS5 table mirroring SearchEntry.text (rowid = SearchEntry.id).
 FTS_TABLE = "addresses_searchentry_fts"
+# PostgreSQL: the pg_trgm GIN index on SearchEntry.text.
+PG_TRGM_INDEX = "addresses_searchentry_text_trgm"
 
 
 class SearchEntry(models.Model):

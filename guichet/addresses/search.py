@@ -47,6 +47,7 @@ MAX_CANDIDATES = 10
 MAX_TEXT = 200
 RETRIEVE = 100  # streets read from the index per query (generous recall)
 RESCORE = 20  # best streets whose house numbers are scored
+ENOUGH = 20  # streets holding every term beyond which no looser lookup is made
 SUGGEST_RETRIEVE = 60
 MAX_CORRECTIONS = 3
 PREFIX_EXPANSIONS = 8
@@ -168,7 +169,8 @@ PHRASE_BONUS = 1000
 
 
 def _retrieve(terms: Terms, vocab: Vocabulary, limit: int) -> list[EntryView]:
-    """Up to ``limit`` entries: those holding every term first, then those holding any.
+    """Up to ``limit`` entries: those holding every term, then (if fewer than ``ENOUGH``)
+    those holding any.
 
     Both databases rank them the same way: rarity-weighted terms held, the typed phrase,
     then the bigger street, its text and id.
@@ -176,7 +178,8 @@ def _retrieve(terms: Terms, vocab: Vocabulary, limit: int) -> list[EntryView]:
     if not terms.groups:
         return []
     found = _query(terms, vocab, limit, every=True)
-    if len(found) < limit and (len(terms.groups) > 1 or terms.types):
+    # Enough streets hold every term: those are the answer's competitors, no need for more.
+    if len(found) < ENOUGH and (len(terms.groups) > 1 or terms.types):
         seen = {entry.id for entry in found}
         found += [e for e in _query(terms, vocab, limit, every=False) if e.id not in seen]
     return found[:limit]

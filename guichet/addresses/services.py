@@ -8,6 +8,7 @@ index until the new one commits (SQLite WAL, PostgreSQL MVCC).
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from guichet.addresses.models import FTS_TABLE, SearchEntry, SearchIndexState
+from guichet.addresses.models import FTS_TABLE, PG_TRGM_INDEX, SearchEntry, SearchIndexState
 from guichet.addresses.normalize import normalize
 from guichet.audit.recorder import record
 from guichet.core.context import Principal
@@ -132,10 +133,37 @@ def _fts(sql: str, params: list | None = None, many: list | None = None) -> None
             cursor.execute(sql, params or [])
 
 
+ENTRY_COLUMNS = "id, insee, postcode, street, places, aliases, text, numbers, size"
+
+
 def _write(entries: list[SearchEntry], first_id: int) -> int:
+    """Insert ``entries`` with ids from ``first_id`` (plain SQL: ``bulk_create`` costs 3× more)."""
+    if not entries:
+        return first_id
+    jsonb = "%s" if connection.vendor == "sqlite" else "%s::jsonb"
+    rows = []
     for offset, entry in enumerate(entries):
         entry.id = first_id + offset
-    SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+        rows.append(
+            (
+                entry.id,
+                entry.insee,
+                entry.postcode,
+                entry.street,
+                entry.places,
+                entry.aliases,
+                entry.text,
+                json.dumps(entry.numbers, separators=(",", ":")),
+                entry.size,
+            )
+        )
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({ENTRY_COLUMNS}) "  # noqa: S608 - constant names
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, {jsonb}, %s)",
+            rows,
+        )
     _fts(
         f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (%s, %s)",  # noqa: S608 - constant name
         many=[(entry.id, entry.text) for entry in entries],
@@ -157,6 +185,19 @@ def _drop_communes(communes: list[str] | None) -> None:
             marks = ",".join(["%s"] * len(part))
             _fts(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)  # noqa: S608
         SearchEntry.objects.filter(insee__in=chunk).delete()
+
+
+def _tidy_pg_index() -> None:
+    """PostgreSQL: fold the GIN pending list into the index and refresh the planner's figures.
+
+    Rows written in bulk wait in the GIN "pending list", which every search must then
+    scan (7 ms instead of 0.1 ms at 15,000 streets); without statistics, the planner
+    prefers a sequential scan.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [PG_TRGM_INDEX])
+            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
 
 
 def _vocabulary() -> dict[str, int]:
@@ -222,6 +263,7 @@ def refresh_index(
         next_id = _write(pending, next_id)
         if on_progress:
             on_progress(done, total)
+        _tidy_pg_index()
         state.version += 1
         state.refreshed_at = timezone.now()
         state.entries = SearchEntry.objects.count()
