@@ -311,7 +311,8 @@ def apply_due_terminations(*, actor: Principal, today: date | None = None) -> di
     today = today or timezone.localdate()
     exported = destroyed = 0
     ended = (
-        Subscription.objects.select_for_update()
+        # Lock the subscriptions only: the reverse join to DataExport is nullable.
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("service", "operator")
         .filter(ends_on__lte=today, data_export__isnull=True)
     )
