@@ -143,3 +143,39 @@ class TemporaryFreeze(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.value or '*'} {self.starts_on}→{self.ends_on or '…'}"
+
+
+class TaoConsultation(models.Model):
+    """Consultation TAO du portail: one person's TAO question and the answer shown (history).
+
+    TAO answers are not stored by the service (REST and SOAP callers keep their own); the
+    portal keeps the person's last ones so that each can be re-opened without a new use.
+    """
+
+    person = models.ForeignKey(
+        "accounts.User", verbose_name=_("personne"), on_delete=models.CASCADE, related_name="+"
+    )
+    operator = models.ForeignKey(
+        "operators.Operator",
+        verbose_name=_("opérateur"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    label = models.CharField(_("recherche"), max_length=300)
+    query = models.JSONField(_("lieu demandé"), default=dict)
+    resolution = models.CharField(
+        _("résolution de l'adresse"), max_length=10, choices=ResolutionStatus.choices
+    )
+    answer = models.JSONField(_("réponse TAO"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consultation TAO")
+        verbose_name_plural = _("consultations TAO")
+        indexes = [models.Index(fields=["person", "-created_at"], name="tao_consultation_person")]
+
+    def __str__(self) -> str:
+        return self.label
