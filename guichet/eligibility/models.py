@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.models import TimeStampedModel
+from guichet.eligibility.bulk.choices import JobKind, JobStatus
 from guichet.eligibility.choices import Offer, ResolutionStatus, Result, Scope
 
 
@@ -179,3 +180,66 @@ class TaoConsultation(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- Bulk jobs (ELI-03; the EEP file flows reuse them) ----------------------------------------
+
+
+class BulkJob(TimeStampedModel):
+    """Traitement en masse: a file in, a result file out with one line per input line.
+
+    Processed in chunks; ``rows_done`` and ``result_bytes`` are committed together after
+    each chunk is written and synced, so a crashed job resumes from its last chunk without
+    losing or repeating a line.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    operator = models.ForeignKey(
+        "operators.Operator",
+        verbose_name=_("opérateur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bulk_jobs",
+        help_text=_("Vide pour un traitement du Fournisseur."),
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=JobKind.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    requested_by = models.CharField(_("demandé par"), max_length=150)
+    person_id = models.PositiveIntegerField(_("personne"), null=True, blank=True)
+    credential = models.CharField(_("accès système"), max_length=100, blank=True)
+    channel = models.CharField(_("canal"), max_length=10)
+    source_name = models.CharField(_("fichier déposé"), max_length=255)
+    input_path = models.CharField(_("chemin du fichier déposé"), max_length=500)
+    input_sha256 = models.CharField(_("SHA-256 du fichier déposé"), max_length=64)
+    input_bytes = models.BigIntegerField(_("taille du fichier déposé"), default=0)
+    options = models.JSONField(_("paramètres"), default=dict, blank=True)
+    chunk_size = models.PositiveIntegerField(_("lignes par lot"), default=5000)
+    rows_total = models.PositiveIntegerField(_("lignes à traiter"), default=0)
+    rows_done = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    error_count = models.PositiveIntegerField(_("lignes en erreur"), default=0)
+    rows_per_second = models.FloatField(_("débit (lignes/s)"), null=True, blank=True)
+    result_path = models.CharField(_("chemin du fichier résultat"), max_length=500, blank=True)
+    result_bytes = models.BigIntegerField(_("octets du résultat validés"), default=0)
+    result_sha256 = models.CharField(_("SHA-256 du résultat"), max_length=64, blank=True)
+    runs = models.PositiveSmallIntegerField(_("exécutions"), default=0)
+    started_at = models.DateTimeField(_("début"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("réservé jusqu'au"), null=True, blank=True)
+    data_as_of = models.DateTimeField(_("état des données au"), null=True, blank=True)
+    error_code = models.CharField(_("code d'erreur"), max_length=20, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("traitement en masse")
+        verbose_name_plural = _("traitements en masse")
+        indexes = [
+            models.Index(fields=["operator", "-created_at"], name="bulk_job_operator"),
+            models.Index(fields=["status", "lease_until"], name="bulk_job_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source_name} ({self.get_status_display()})"
