@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("guichet.operators.portal.contracts_urls")),
     path("", include("guichet.billing.portal.urls")),
     path("", include("guichet.compliance.portal.urls")),
+    path("", include("guichet.eligibility.portal.urls")),
+    path("", include("guichet.addresses.portal.urls")),
     path("back-office/reseau/", include("guichet.network.portal.urls")),
     path("", include("guichet.portal.urls")),
 ]

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.accounts.models import Role
-from guichet.accounts.selectors import people_for
+from guichet.accounts.selectors import assignable_profiles_for, people_for
+from guichet.accounts.services.profiles import assign_profiles
 from guichet.core.context import Channel, Principal, principal_for_user
 from guichet.operators import rendering
 from guichet.operators.models import (
@@ -30,11 +31,12 @@ from guichet.operators.selectors.contracts import current_document, eservice_by_
 from guichet.operators.selectors.contracts import holds_wholesale as _holds
 from guichet.operators.services import contracts, orders, wholesale
 
+ADMIN_TEMPLATE = "Administrateur"
 PROVIDER_SIGNATORY = ("René Bauruel", "Président du Syndicat Mixte Ouvert")
 DEMO_CONTRACTS: dict[str, dict[str, list[str]]] = {
     "FGTT": {
         "offers": [WholesaleOffer.FTTH_ACCESS, WholesaleOffer.FTTE],
-        "services": ["e-rdv", "e-sav", "tao"],
+        "services": ["e-rdv", "e-sav", "tao", "eligibilite-ftte"],
     },
     "MRNM": {"offers": [WholesaleOffer.FTTH_ACCESS], "services": ["e-sav", "e-mutation"]},
 }
@@ -114,6 +116,22 @@ def _subscribe(
     )
 
 
+def _grant_every_right(actor: Principal, admin: Principal) -> None:
+    """The demo administrator uses the e-services too: the Provider's « Administrateur » template
+    (its rights stop at the subscribed e-services). A person given profiles keeps them."""
+    person = admin.user
+    if person is None or admin.operator_id is None or person.profiles.exists():
+        return
+    template = (
+        assignable_profiles_for(actor, admin.operator_id)
+        .filter(operator__isnull=True, name=ADMIN_TEMPLATE)
+        .first()
+    )
+    if template is None:
+        return
+    assign_profiles(actor=actor, person=person, profiles=[template])
+
+
 @transaction.atomic
 def load_contract_demo(actor: Principal) -> int:
     """Sign, contract and subscribe the demo operators; returns how many subscriptions exist."""
@@ -141,5 +159,6 @@ def load_contract_demo(actor: Principal) -> int:
                 )
         for index, service_code in enumerate(plan["services"]):
             _subscribe(actor, admin, operator, service_code, received + timedelta(days=index * 3))
+        _grant_every_right(actor, admin)
         count += Subscription.objects.filter(operator=operator).count()
     return count

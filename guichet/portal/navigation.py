@@ -33,6 +33,8 @@ PROVIDER_MENU = (
     Entry("contracts-bo:documents", _("Contrats")),
     Entry("billing:bo-invoice-list", _("Facturation")),
     Entry("network:search", _("Inventaire réseau")),
+    Entry("eligibility:search", _("Éligibilité")),
+    Entry("addresses:tao", _("TAO")),
     Entry("compliance:backoffice-list", _("Audits")),
     Entry("security:incident-list", _("Incidents")),
     Entry("audit:backoffice-journal", _("Journal")),
@@ -41,6 +43,8 @@ PROVIDER_MENU = (
 )
 OPERATOR_MENU = (
     Entry("portal:dashboard", _("Tableau de bord")),
+    Entry("eligibility:search", _("Éligibilité"), any_of=("eligibilite-ftte:read",)),
+    Entry("addresses:tao", _("TAO"), any_of=("tao:read",)),
     Entry("people:list", _("Personnes"), any_of=("users:administer",)),
     Entry("people:profiles", _("Profils"), any_of=("users:administer",)),
     Entry("credentials:list", _("Accès système"), any_of=("users:administer",)),
