@@ -129,7 +129,20 @@ def question_label(answer: dict[str, Any]) -> str:
     query = answer.get("query") or {}
     if query.get("text"):
         return str(query["text"])
-    return " ".join(f"{k} {v}" for k, v in query.items())
+    names = {
+        "hexacle": _("hexaclé"),
+        "hexacle_street": _("hexaclé voie"),
+        "ban_id": _("identifiant BAN"),
+        "building_id": _("immeuble"),
+        "pto": _("PTO"),
+        "nd": _("ND"),
+        "insee": _("INSEE"),
+        "rivoli": _("RIVOLI"),
+        "number": _("n°"),
+        "latitude": _("latitude"),
+        "longitude": _("longitude"),
+    }
+    return " ".join(f"{names.get(k, k)} {v}" for k, v in query.items())
 
 
 def summary(answer: dict[str, Any]) -> str:
