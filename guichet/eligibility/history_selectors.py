@@ -21,9 +21,12 @@ def my_tao_consultations(actor: Principal, limit: int = HISTORY_SIZE) -> QuerySe
     """The last TAO questions ``actor`` asked in the portal, newest first."""
     if actor.person_id is None:
         return TaoConsultation.objects.none()
-    return TaoConsultation.objects.filter(
-        person_id=actor.person_id, operator_id=actor.operator_id
-    ).order_by("-created_at", "-id")[:limit]
+    # The answers stay in the database: a list needs only what was asked and how it resolved.
+    return (
+        TaoConsultation.objects.filter(person_id=actor.person_id, operator_id=actor.operator_id)
+        .defer("answer")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def my_tao_consultation(actor: Principal, pk: int) -> TaoConsultation:

@@ -159,7 +159,7 @@ def test_tao_02_portal_history_is_the_persons_own_and_reopens_without_a_new_use(
     assert UsageRecord.objects.filter(service__code="tao").count() == 1
     history = text_of(client.get(URL)).split("Mes dernières recherches TAO", 1)[1]
     assert history.index("Hexaclé 7919199999 Inconnue") < history.index(
-        "12 DES ACACIAS, 79000 Niort 1 bâtiment"
+        "12 DES ACACIAS, 79000 Niort Structure affichée"
     )
     entry = TaoConsultation.objects.get(resolution="found")
     assert entry.query == {"adresse": "79191AC012"}
