@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from guichet.eligibility.api.bulk import BulkJobViewSet
 from guichet.eligibility.api.rules import ExclusionZoneViewSet, FreezeViewSet
 from guichet.eligibility.api.views import ProductOfferingQualificationViewSet
 
@@ -18,6 +19,7 @@ tmf.register(
 backoffice = SimpleRouter(trailing_slash=False)
 backoffice.register("eligibility-exclusion-zones", ExclusionZoneViewSet, basename="exclusionzone")
 backoffice.register("eligibility-freezes", FreezeViewSet, basename="freeze")
+backoffice.register("eligibility-jobs", BulkJobViewSet, basename="eligibilityjob")
 
 urlpatterns = [
     path("tmf-api/productOfferingQualification/v4/", include(tmf.urls)),
