@@ -166,10 +166,20 @@ def summary(answer: dict[str, Any]) -> str:
 
 def present(answer: dict[str, Any]) -> dict[str, Any]:
     """The template's view of one qualification."""
+    offers = [offer_line(item) for item in answer["items"]]
+    # Usually every offer names the same building, PM and PBO: said once, above the table.
+    refs = {(o.building_id, o.pm_reference, o.pbo_reference) for o in offers}
+    common = refs.pop() if len(refs) == 1 else None
     return {
         **answer,
         "label": question_label(answer),
-        "offers": [offer_line(item) for item in answer["items"]],
+        "offers": offers,
+        "common_refs": (
+            dict(zip(("building_id", "pm_reference", "pbo_reference"), common, strict=True))
+            if common and any(common)
+            else None
+        ),
+        "same_refs": common is not None,
         "data_as_of_dt": moment(answer.get("data_as_of")),
         "created_at_dt": moment(answer.get("created_at")),
         "channel_label": (
