@@ -43,7 +43,7 @@ def ask(client: Client, **data: Any) -> tuple[Any, str]:
     """POST the search form, follow the redirect to the answer kept in the history."""
     response = client.post(URL, data)
     assert response.status_code == 302, text_of(response)[-1500:]
-    assert re.match(r"^/tao/historique/\d+/$", response["Location"])
+    assert re.match(r"^/tao/historique/\d+/#result$", response["Location"])
     page = client.get(response["Location"])
     assert page.status_code == 200
     return page, text_of(page)

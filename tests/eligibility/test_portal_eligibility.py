@@ -42,7 +42,7 @@ def ask(client: Client, **data: Any) -> tuple[Any, str]:
     """POST the search form, follow the redirect to the stored answer; (response, text)."""
     response = client.post(URL, data)
     assert response.status_code == 302, response.content.decode()[-2000:]
-    assert re.match(r"^/eligibilite/[0-9a-f-]{36}/$", response["Location"])
+    assert re.match(r"^/eligibilite/[0-9a-f-]{36}/#result$", response["Location"])
     page = client.get(response["Location"])
     assert page.status_code == 200
     return page, text_of(page)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from guichet.addresses import translation
@@ -95,7 +96,8 @@ class TaoView(PortalAccess, View):
         )
         if entry is None:  # not a person (never through the portal): show it at once
             return _page(request, self.principal, PlaceForm(), result=present(data))
-        return redirect("addresses:tao-answer", pk=entry.pk)
+        # Straight to the answer: the page opens on it, the search box above.
+        return redirect(reverse("addresses:tao-answer", args=[entry.pk]) + "#result")
 
 
 class TaoAnswerView(PortalAccess, View):

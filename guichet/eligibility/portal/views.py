@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from guichet.addresses.portal.forms import PlaceForm
@@ -84,7 +85,8 @@ class SearchView(EligibilityAccess, View):
             qualification = services.qualify(actor=self.principal, query=query)
         except GuichetError as error:
             return _page(request, self.principal, form, error=error)
-        return redirect("eligibility:qualification", pk=qualification.pk)
+        # Straight to the answer: the page opens on it, the search box above.
+        return redirect(reverse("eligibility:qualification", args=[qualification.pk]) + "#result")
 
 
 class QualificationView(EligibilityAccess, View):
