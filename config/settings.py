@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only fields are not promised in every answer (e.g. a candidate's score).
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
 }
 
 # Celery: filesystem broker under var/ by default (no server to install).

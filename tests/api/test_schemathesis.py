@@ -267,11 +267,6 @@ def test_eli_01_schemathesis_tmf679_and_bulk_jobs_never_answer_5xx(
     assert unserved(statuses, "POST /api/v1/eligibility-jobs", f"GET {JOBS}/{{id}}/result") == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Defect: the TMF679 response schema makes Place.score, href and country required; "
-    "a resolved place has no score (only candidates do). Remove this mark once fixed.",
-)
 def test_eli_01_schemathesis_tmf679_answers_match_the_openapi_schema(
     schema: Any, operator_headers: dict[str, str], operator_ids: Known
 ) -> None:

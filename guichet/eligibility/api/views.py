@@ -105,10 +105,20 @@ class ProductOfferingQualificationViewSet(
         if not data["instantSyncQualification"]:
             raise GuichetError(ASYNC_UNSUPPORTED, field="instantSyncQualification")
         items = data.get("productOfferingQualificationItem") or []
-        qualification = services.qualify(
-            actor=self.principal,
-            query=tmf.place_query(_place(data["place"])),
-            offers=[item["productOffering"]["id"] for item in items],
-            external_id=data.get("externalId", ""),
-        )
+        offers = [item["productOffering"]["id"] for item in items]
+        try:
+            qualification = services.qualify(
+                actor=self.principal,
+                query=tmf.place_query(_place(data["place"])),
+                offers=offers,
+                external_id=data.get("externalId", ""),
+            )
+        except GuichetError as error:
+            if error.field != "offers":
+                raise
+            # Name the request attribute, not the service's argument.
+            index = offers.index(error.params["offer"])
+            params = {k: v for k, v in error.params.items() if k != "field"}
+            path = f"productOfferingQualificationItem[{index}].productOffering.id"
+            raise GuichetError(error.error, field=path, **params) from error
         return Response(self.get_serializer(qualification).data)
