@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.addresses.selectors import FOUND, UNKNOWN, Candidate, PlaceQuery, Resolution, resolve
+from guichet.addresses.translation import address_dict
 from guichet.audit.recorder import record
 from guichet.billing.services import record_usage
 from guichet.core.context import Principal
@@ -161,27 +162,9 @@ def _verdicts(
 
 
 def address_json(address: Any) -> dict[str, Any]:
-    """The resolved address as stored with the answer (a snapshot: the inventory moves on)."""
-    return {
-        # The public id of our TMF673 door: hexaclé, else BAN id, else the internal id.
-        "id": address.hexacle or address.ban_id or f"adr-{address.pk}",
-        "hexacle": address.hexacle or "",
-        "hexacle_street": address.hexacle_street,
-        "ban_id": address.ban_id or "",
-        "insee": address.insee,
-        "rivoli": address.rivoli,
-        "number": address.number,
-        "suffix": address.suffix,
-        "street_type": address.street_type,
-        "street_name": address.street_name,
-        "locality": address.locality,
-        "postcode": address.postcode,
-        "commune": address.commune_name,
-        "former_commune": address.former_commune_name,
-        "latitude": address.latitude,
-        "longitude": address.longitude,
-        "label": str(address),
-    }
+    """The resolved address as stored with the answer (a snapshot: the inventory moves on),
+    with the keys and the public id of our TMF673 door."""
+    return address_dict(address)
 
 
 def _place(resolution: Resolution) -> tuple[dict[str, Any], list[dict[str, Any]]]:
