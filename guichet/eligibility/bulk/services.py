@@ -17,6 +17,7 @@ from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.eligibility.bulk import engine, errors, reading
 from guichet.eligibility.bulk.choices import TRANSITIONS, JobKind, JobStatus
+from guichet.eligibility.bulk.selectors import job_for
 from guichet.eligibility.models import BulkJob
 from guichet.eligibility.services.qualification import check_access, clean_offers
 from guichet.network import selectors as network
@@ -110,8 +111,6 @@ def submit_eligibility_job(
 
 def cancel_job(*, actor: Principal, job: BulkJob) -> BulkJob:
     """Stop a queued or running job of the caller's operator (between two chunks)."""
-    from guichet.eligibility.bulk.selectors import job_for
-
     with transaction.atomic():
         job = BulkJob.objects.select_for_update().get(pk=job_for(actor, job.pk, job.kind).pk)
         if JobStatus.CANCELLED not in TRANSITIONS[job.status]:
