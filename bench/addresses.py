@@ -580,10 +580,13 @@ def summarise(queries: list[dict[str, Any]], answers: list[dict[str, Any]]) -> d
     for kind, pairs in groups.items():
         n = len(pairs)
         right = [q["truth"] == a["key"] for q, a in pairs]
+        # Street level: the right street of the right commune, whatever the house number.
+        street = [bool(a["key"]) and q["truth"][:2] == a["key"][:2] for q, a in pairs]
         found = [a["status"] == "found" for _, a in pairs]
         per_kind[kind] = {
             "n": n,
             "top1": round(100 * sum(right) / n, 1),
+            "street_top1": round(100 * sum(street) / n, 1),
             "found_right": round(
                 100 * sum(r and f for r, f in zip(right, found, strict=True)) / n, 1
             ),
@@ -634,7 +637,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         for q, a in zip(queries, answers, strict=True):
             if q["truth"] != a["key"]:
                 handle.write(json.dumps({"kind": q["kind"], "query": q["query"], "truth": q["truth"],
-                                         "got": a["label"], "status": a["status"], "score": a["score"]},
+                                         "got": a["label"], "key": a["key"], "status": a["status"], "score": a["score"]},
                                         ensure_ascii=False) + "\n")  # fmt: skip
     acc = result["accuracy"]["all"]
     print(
@@ -676,6 +679,10 @@ def cmd_report(args: argparse.Namespace) -> None:
                 cells.append(f"{k['top1']} %")
         n = next((r["accuracy"][kind]["n"] for r in runs if kind in r["accuracy"]), 0)
         print(f"| {KIND_LABELS.get(kind, 'toutes')} | {n} | " + " | ".join(cells) + " |")
+    cells = [f"{r['accuracy']['all'].get('street_top1', '?')} %" for r in runs]
+    print(
+        "| toutes, bonne voie de la bonne commune (numéro ignoré) | | " + " | ".join(cells) + " |"
+    )
 
 
 def main() -> None:
