@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.compliance.tasks.audit_deadlines",
         "schedule": crontab(hour=7, minute=0),
     },
+    # ELI-03: a bulk job whose worker died (lease run out) is queued again and resumes.
+    "eligibility-resume-stalled-bulk-jobs": {
+        "task": "guichet.eligibility.tasks.resume_stalled_bulk_jobs",
+        "schedule": 300.0,
+    },
 }
 GUICHET_TERMINATION_RETENTION_DAYS = envint("GUICHET_TERMINATION_RETENTION_DAYS", 30)
 # SEC-09: days before a remediation plan is due when the operator is reminded.

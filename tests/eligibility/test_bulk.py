@@ -5,17 +5,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from guichet.accounts.models import User
 from guichet.audit.models import AuditRecord
 from guichet.billing.models import UsageRecord
 from guichet.core.context import Channel, Principal, principal_for_user
 from guichet.core.errors import GuichetError
+from guichet.eligibility import tasks
 from guichet.eligibility.bulk import engine
 from guichet.eligibility.bulk.choices import JobStatus
 from guichet.eligibility.bulk.services import submit_eligibility_job
@@ -214,3 +217,29 @@ def test_eli_03_progress_and_eta_move(actor_a: Principal, extracted: Any) -> Non
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and engine.eta(job) is None
     assert job.rows_per_second and job.rows_per_second > 0
+
+
+def test_eli_03_a_job_whose_worker_died_is_queued_again_by_the_beat(
+    actor_a: Principal, extracted: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["eligibility-resume-stalled-bulk-jobs"]
+    assert entry["task"] == tasks.resume_stalled_bulk_jobs.name
+    pm = make_pm()
+    ptos = [p.pto_reference for p in make_building(pm, premises=4).premises.all()]
+    job = submit(actor_a, ("pto\n" + "\n".join(ptos) + "\n").encode(), chunk_size=2)
+
+    class Crash(BaseException):
+        pass
+
+    def die(job: BulkJob) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        engine.run(job.pk, after_chunk=die)
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.run_bulk_job, "delay", queued.append)
+    assert tasks.resume_stalled_bulk_jobs() == 0  # its lease still holds
+    BulkJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert tasks.resume_stalled_bulk_jobs() == 1 and queued == [str(job.pk)]
+    assert tasks.run_bulk_job(str(job.pk)) == JobStatus.SUCCEEDED
+    assert len(result_rows(job)) == 4
