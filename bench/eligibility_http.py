@@ -59,7 +59,11 @@ POQ = "/tmf-api/productOfferingQualification/v4/productOfferingQualification"
 TMF673 = "/tmf-api/geographicAddressManagement/v4/geographicAddress"
 PORT = int(os.environ.get("BENCH_HTTP_PORT", "8796"))
 DURATION = os.environ.get("BENCH_WRK_DURATION", "30s")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN = [
+    str(ROOT / ".venv" / "bin" / "python"),
+    "-m",
+    "gunicorn",
+]  # this venv, whatever the shebang
 
 
 def django_setup() -> None:
@@ -326,7 +330,7 @@ def cmd_http(args: argparse.Namespace) -> None:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     log = OUT / f"gunicorn-{args.label}.log"
     server = subprocess.Popen(
-        [GUNICORN, "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+        [*GUNICORN, "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
          "--access-logfile", "-", "--error-logfile", str(log), "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
