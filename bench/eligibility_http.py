@@ -324,6 +324,19 @@ def check(setup: dict[str, Any]) -> None:
         print(f"    ok {response.status} {url[len(base) :][:90]} ({len(payload)} octets)")
 
 
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers of ``master``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def cmd_http(args: argparse.Namespace) -> None:
     setup = load_setup(args.label)
     env = dict(os.environ)
@@ -356,6 +369,7 @@ def cmd_http(args: argparse.Namespace) -> None:
                             f"http://127.0.0.1:{PORT}"], capture_output=True, check=True)  # fmt: skip
             for connections in args.connections:
                 load = wait_quiet(True)
+                cpu_before = workers_cpu(server.pid)
                 done = subprocess.run(
                     ["wrk", "-t1", f"-c{connections}", f"-d{DURATION}", "-s", str(script),
                      f"http://127.0.0.1:{PORT}"],
@@ -368,11 +382,15 @@ def cmd_http(args: argparse.Namespace) -> None:
                 )
                 figures = json.loads(line.split(" ", 1)[1])
                 figures["per_s"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
+                # The workers' own CPU per request: what the load of other work cannot inflate much.
+                worker_cpu = workers_cpu(server.pid) - cpu_before
+                figures["worker_cpu_ms"] = round(1000 * worker_cpu / max(1, figures["requests"]), 1)
                 figures["load"] = load
                 figures["load_after"] = round(os.getloadavg()[0], 2)
                 results[f"{name}-c{connections}"] = figures
                 print(f"  {name} c={connections}: {figures['per_s']} req/s, p50 "
-                      f"{figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, erreurs "
+                      f"{figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, CPU worker "
+                      f"{figures['worker_cpu_ms']} ms/req, erreurs "
                       f"{figures['errors_status']}, charge {load} → {figures['load_after']}")  # fmt: skip
                 save(f"http-{args.label}", results)
     finally:
@@ -392,8 +410,8 @@ def cmd_report(args: argparse.Namespace) -> None:
             print(f"| `{name}` | {key[7:]} | {f['n']} | {f['p50_ms']} ms | {f['p90_ms']} ms | "
                   f"{f['p99_ms']} ms | {f['per_s']} | {f['load']} → {f['load_after']} |")  # fmt: skip
     print()
-    print("| HTTP (gunicorn 2 workers, wrk) | Base | Connexions | req/s | p50 | p90 | p99 | p99,9 | non-2xx | Charge |")  # fmt: skip
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| HTTP (gunicorn 2 workers, wrk) | Base | Connexions | req/s | p50 | p90 | p99 | p99,9 | CPU worker/req | non-2xx | Charge |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for key, r in results.items():
         if not key.startswith("http-"):
             continue
@@ -402,7 +420,8 @@ def cmd_report(args: argparse.Namespace) -> None:
                 continue
             scenario, connections = name.rsplit("-c", 1)
             print(f"| {scenario} | {key[5:]} | {connections} | {f['per_s']} | {f['p50_ms']} ms | "
-                  f"{f['p90_ms']} ms | {f['p99_ms']} ms | {f['p999_ms']} ms | {f['errors_status']} | "
+                  f"{f['p90_ms']} ms | {f['p99_ms']} ms | {f['p999_ms']} ms | "
+                  f"{f.get('worker_cpu_ms', '–')} ms | {f['errors_status']} | "
                   f"{f['load']} → {f['load_after']} |")  # fmt: skip
 
 
