@@ -24,9 +24,11 @@ from guichet.addresses.types import (
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.network import selectors as network
+from guichet.network.models import HEXACLE, PTO_REFERENCE
 
-HEXACLE_RE = re.compile(r"^[A-Z0-9]{10}$")
-PTO_RE = re.compile(r"^[A-Z0-9]{2}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+# The inventory's own formats (hexaclé, ARCEP PTO reference), one definition.
+HEXACLE_RE = HEXACLE.regex
+PTO_RE = PTO_REFERENCE.regex
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 RIVOLI_RE = re.compile(r"^[0-9A-Z]{4}$")
 ND_RE = re.compile(r"^\d{10}$")
