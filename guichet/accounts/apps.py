@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "guichet.accounts"
     label = "accounts"
     verbose_name = _("Personnes et identifiants")
+
+    def ready(self) -> None:
+        from guichet.accounts.models import ApiKey, ClientCertificate, Profile, User
+        from guichet.operators.memos import ACCESS
+
+        ACCESS.watch(ApiKey, ClientCertificate, User, Profile)

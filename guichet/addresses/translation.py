@@ -36,8 +36,7 @@ from guichet.core.errors import MISSING_RIGHT, NOT_FOUND, GuichetError
 from guichet.network import selectors as network
 from guichet.network.models import Address
 from guichet.operators.models import SERVICE_DEPENDENCIES, Operator
-from guichet.operators.selectors import active_subscriptions_for
-from guichet.operators.selectors.contracts import holds_wholesale
+from guichet.operators.selectors import entitlements_of
 
 ESERVICE = "tao"
 RIGHT = "tao:read"
@@ -86,16 +85,16 @@ def check_access(actor: Principal) -> Operator | None:
         return None
     if actor.operator_id is None:
         raise GuichetError(NOT_FOUND)
-    subscription = (
-        active_subscriptions_for(actor).filter(service__code=ESERVICE).order_by("pk").first()
-    )
-    if subscription is None:
+    entitled = entitlements_of(actor.operator_id)
+    if entitled is None:
+        raise GuichetError(NOT_FOUND)
+    if ESERVICE not in entitled.subscriptions:
         raise GuichetError(NOT_SUBSCRIBED)
-    if not holds_wholesale(actor.operator_id, REQUIRED_OFFER):
+    if REQUIRED_OFFER not in entitled.offers:
         raise GuichetError(NO_WHOLESALE_CONTRACT)
     if not actor.has_right(RIGHT):
         raise GuichetError(MISSING_RIGHT, right=RIGHT)
-    return subscription.operator
+    return entitled.operator
 
 
 # --- Address ids on the wire --------------------------------------------------------------

@@ -82,7 +82,8 @@ def record(
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
-    with transaction.atomic():
+    # Part of the caller's transaction (no savepoint of its own: a failure fails the change).
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])

@@ -12,3 +12,7 @@ class EligibilityConfig(AppConfig):
     def ready(self) -> None:
         # The error catalogue (/api/v1/errors) lists the codes of every imported module.
         from guichet.eligibility import errors  # noqa: F401
+        from guichet.eligibility.models import ExclusionZone, TemporaryFreeze
+        from guichet.eligibility.selectors import RULES
+
+        RULES.watch(ExclusionZone, TemporaryFreeze)

@@ -10,11 +10,15 @@ from django.db.models import Q, QuerySet
 
 from guichet.core.context import Principal
 from guichet.core.errors import NOT_FOUND, GuichetError
+from guichet.core.memo import Memo
 from guichet.core.scoping import get_scoped, scope
 from guichet.eligibility.choices import Scope
 from guichet.eligibility.errors import PROVIDER_ONLY
 from guichet.eligibility.models import ExclusionZone, Qualification, TemporaryFreeze
 from guichet.eligibility.rules import Constraint
+
+# The Provider's rules (exclusion zones, freezes), watched in apps.py.
+RULES = Memo("eligibility-rules")
 
 
 def qualifications_for(actor: Principal) -> QuerySet[Qualification]:
@@ -50,32 +54,32 @@ def freezes_for(actor: Principal) -> QuerySet[TemporaryFreeze]:
     return TemporaryFreeze.objects.all()
 
 
-def _targets(insees: Iterable[str], pms: Iterable[str], buildings: Iterable[str]) -> Q:
-    return (
-        Q(scope=Scope.ALL)
-        | Q(scope=Scope.COMMUNE, value__in=set(insees))
-        | Q(scope=Scope.PM, value__in={pm for pm in pms if pm})
-        | Q(scope=Scope.BUILDING, value__in=set(buildings))
-    )
-
-
 def constraints_on(
     *, today: date, insees: Iterable[str], pms: Iterable[str], buildings: Iterable[str]
 ) -> list[Constraint]:
     """The Provider rules that may apply to these buildings today (the rules then decide).
 
     Not scoped: every operator's answer applies the same rules; the rules themselves are
-    never shown to operators, only their reason codes.
+    never shown to operators, only their reason codes. The rules in force are few and read
+    on every answer: they are remembered until one changes (:mod:`guichet.core.memo`).
     """
-    insees, pms, buildings = list(insees), list(pms), list(buildings)
-    where = _targets(insees, pms, buildings)
+    targets = {
+        Scope.COMMUNE: set(insees),
+        Scope.PM: {pm for pm in pms if pm},
+        Scope.BUILDING: set(buildings),
+    }
+    in_force = RULES.get(("in-force", today), lambda: _in_force(today))
+    return [c for c in in_force if c.scope == Scope.ALL or c.value in targets.get(c.scope, ())]
+
+
+def _in_force(today: date) -> list[Constraint]:
     zones = [
         Constraint("exclusion", z.scope, z.value, z.offer)
-        for z in ExclusionZone.objects.filter(where)
+        for z in ExclusionZone.objects.order_by("pk")
     ]
     current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     freezes = [
         Constraint("freeze", f.scope, f.value, f.offer, f.starts_on, f.ends_on)
-        for f in TemporaryFreeze.objects.filter(where & current)
+        for f in TemporaryFreeze.objects.filter(current).order_by("pk")
     ]
     return zones + freezes

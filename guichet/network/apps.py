@@ -6,3 +6,9 @@ class NetworkConfig(AppConfig):
     name = "guichet.network"
     label = "network"
     verbose_name = _("Inventaire réseau")
+
+    def ready(self) -> None:
+        from guichet.network.models import ImportJob
+        from guichet.network.selectors import IMPORTS
+
+        IMPORTS.watch(ImportJob)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from guichet.core.context import Principal
 from guichet.core.errors import NOT_FOUND, VALIDATION_FAILED, GuichetError
+from guichet.core.memo import Memo
 from guichet.core.scoping import scope
 from guichet.network.choices import BuildingState, ImportStatus, LineState
 from guichet.network.importing.base import live_progress
@@ -32,6 +33,9 @@ from guichet.network.models import (
     RouteFibre,
 )
 
+# Import jobs (GEN-03's date), watched in apps.py.
+IMPORTS = Memo("network-imports")
+
 
 def _provider_only(actor: Principal) -> None:
     if not actor.is_provider:
@@ -39,7 +43,14 @@ def _provider_only(actor: Principal) -> None:
 
 
 def inventory_as_of() -> datetime | None:
-    """GEN-03: the extraction time of the data the answers come from (last successful load)."""
+    """GEN-03: the extraction time of the data the answers come from (last successful load).
+
+    Read on every answer, changed by a load: remembered until an import job changes.
+    """
+    return IMPORTS.get("as-of", _last_load)
+
+
+def _last_load() -> datetime | None:
     return (
         ImportJob.objects.filter(status=ImportStatus.SUCCEEDED)
         .order_by("-finished_at")
@@ -77,7 +88,11 @@ class Occupancy:
 
 def occupancy(actor: Principal, premises_ids: list[int]) -> dict[int, Occupancy]:
     """Live-line state of each premises in ``premises_ids`` as ``actor`` may see it."""
-    live = Line.objects.filter(premises_id__in=premises_ids).exclude(state=LineState.TERMINATED)
+    live = (
+        Line.objects.filter(premises_id__in=premises_ids)
+        .exclude(state=LineState.TERMINATED)
+        .order_by()
+    )
     answer: dict[int, Occupancy] = {}
     for premises_id, operator_id, reference in live.values_list(
         "premises_id", "operator_id", "reference"

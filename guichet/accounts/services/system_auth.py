@@ -11,11 +11,14 @@ is journaled (``accounts.credential.refused``) with the caller's address.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import hmac
 import ipaddress
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
@@ -45,6 +48,7 @@ from guichet.audit.recorder import record
 from guichet.core.context import Channel, Principal
 from guichet.core.errors import ACCESS_SUSPENDED, ErrorDef, GuichetError
 from guichet.core.middleware import client_ip
+from guichet.operators.memos import ACCESS
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,8 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 USE_JOURNAL_WINDOW = timedelta(minutes=15)
 
 Credential = ApiKey | ClientCertificate
+# (credential label, person) pairs this process journaled, and when (monotonic seconds).
+_JOURNALED: dict[str, float] = {}
 
 
 @dataclass(frozen=True)
@@ -205,25 +211,47 @@ def _admit(credential: Credential, call: CallContext) -> SystemCall:
     person = selectors.active_person_of(credential.operator_id, call.on_behalf_of)
     if person is None:
         raise _refuse(credential, call, ON_BEHALF_OF_INVALID, login=call.on_behalf_of[:150])
-    _mark_used(credential, person, now)
     scopes = set(credential.scopes or ())
-    admitted = SystemCall(
+    return SystemCall(
         credential=credential,
         person=person,
         label=selectors.label_of(credential),
         can_write=credential.access == CredentialAccess.READ_WRITE and person.can_write,
         rights=frozenset(code for code in rights_of(person) if area_of(code) in scopes),
     )
+
+
+def _remembered_admission(kind: str, presented: str, call: CallContext, check: Any) -> SystemCall:
+    """``check()``'s admission, remembered for the same credential, address and person.
+
+    Only admissions are remembered (every refusal is checked and journaled again); the
+    memo is dropped when a credential, a person, a profile, an operator or a subscription
+    changes (:mod:`guichet.core.memo`). What depends on the clock is checked on every call.
+    """
+    digest = hashlib.sha256(presented.encode("utf-8")).hexdigest()
+    admitted: SystemCall = ACCESS.get((kind, digest, call.ip, call.on_behalf_of), check)
+    now = timezone.now()
+    credential = admitted.credential
+    if credential.expires_at is not None and credential.expires_at <= now:
+        raise _refuse(credential, call, CREDENTIAL_EXPIRED)
+    _mark_used(credential, admitted.person, now)
     _journal_use(admitted, call)
-    return admitted
+    # Each request gets its own instances: a view may annotate request.user.
+    return replace(admitted, credential=copy.copy(credential), person=copy.copy(admitted.person))
 
 
 def _journal_use(system_call: SystemCall, call: CallContext) -> None:
     """``accounts.credential.use``: who acted through which credential, from where."""
     window = int(USE_JOURNAL_WINDOW.total_seconds())
-    if not cache.add(
-        f"guichet:credential-use:{system_call.label}:{system_call.person.pk}", 1, window
-    ):
+    key = f"guichet:credential-use:{system_call.label}:{system_call.person.pk}"
+    # This process already knows the pair was journaled in the window: no cache round trip.
+    seen = _JOURNALED.get(key)
+    if seen is not None and time.monotonic() - seen < window:
+        return
+    if len(_JOURNALED) > 10_000:
+        _JOURNALED.clear()
+    _JOURNALED[key] = time.monotonic()
+    if not cache.add(key, 1, window):
         return
     actor = system_call.principal(channel=call.channel, ip=call.ip, request_id=call.request_id)
     record(actor, "accounts.credential.use", target=system_call.credential)
@@ -232,7 +260,9 @@ def _journal_use(system_call: SystemCall, call: CallContext) -> None:
 def _mark_used(credential: Credential, person: User, now: datetime) -> None:
     """Last use of the credential, and of the person: API use on its behalf counts (IAM-05)."""
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
-    if type(credential).objects.filter(stale, pk=credential.pk).update(last_used_at=now):
+    last = credential.last_used_at
+    if last is None or last < now - LAST_USED_GRANULARITY:
+        type(credential).objects.filter(stale, pk=credential.pk).update(last_used_at=now)
         credential.last_used_at = now
     if person.last_used_at is None or person.last_used_at < now - LAST_USED_GRANULARITY:
         touch_last_used(person, now)
@@ -241,8 +271,14 @@ def _mark_used(credential: Credential, person: User, now: datetime) -> None:
 def authenticate_api_key(token: str, call: CallContext) -> SystemCall:
     """An API key: known prefix, right secret (constant-time), then the common checks."""
     match = _TOKEN.match(token)
-    key = selectors.api_key_by_prefix(match.group(1)) if match else None
-    if key is None or match is None:
+    if match is None:
+        raise GuichetError(API_KEY_INVALID)
+    return _remembered_admission("api-key", token, call, lambda: _check_api_key(match, call))
+
+
+def _check_api_key(match: re.Match[str], call: CallContext) -> SystemCall:
+    key = selectors.api_key_by_prefix(match.group(1))
+    if key is None:
         raise GuichetError(API_KEY_INVALID)
     if not hmac.compare_digest(hash_secret(match.group(2)), key.secret_hash):
         raise _refuse(key, call, API_KEY_INVALID)
@@ -251,6 +287,10 @@ def authenticate_api_key(token: str, call: CallContext) -> SystemCall:
 
 def authenticate_certificate(pem: str, call: CallContext) -> SystemCall:
     """A client certificate: issued by our CA, valid now, registered, then the common checks."""
+    return _remembered_admission("certificate", pem, call, lambda: _check_certificate(pem, call))
+
+
+def _check_certificate(pem: str, call: CallContext) -> SystemCall:
     try:
         certificate = ca.load_presented(pem)
     except ca.ExpiredCertificate as expired:

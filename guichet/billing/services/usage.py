@@ -16,7 +16,6 @@ from guichet.core.errors import NOT_FOUND, GuichetError
 from guichet.operators.models import Operator
 
 
-@transaction.atomic
 def record_usage(
     *,
     actor: Principal,
@@ -45,33 +44,30 @@ def record_usage(
     day = occurred_on or today
     if day > today:
         raise GuichetError(USAGE_INVALID, field="occurred_on", detail=f"occurred_on : {day}")
-    existing = UsageRecord.objects.filter(
-        operator=operator, service=service, reference=reference
-    ).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            usage = UsageRecord.objects.create(
-                operator=operator,
-                service=service,
-                quantity=quantity,
-                reference=reference,
-                occurred_on=day,
-            )
-    except IntegrityError:
-        # A concurrent call with the same reference won: its record is the one.
-        return UsageRecord.objects.get(operator=operator, service=service, reference=reference)
-    record(
-        actor,
-        "billing.usage.record",
-        target=usage,
-        after={
-            "operator_id": operator.pk,
-            "service": service.code,
-            "quantity": quantity,
-            "reference": reference,
-            "occurred_on": day.isoformat(),
-        },
-    )
+    # Checks first, outside the transaction: a refusal leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic():
+                usage = UsageRecord.objects.create(
+                    operator=operator,
+                    service=service,
+                    quantity=quantity,
+                    reference=reference,
+                    occurred_on=day,
+                )
+        except IntegrityError:
+            # The same reference again (a retry, or a concurrent call that won): the first one.
+            return UsageRecord.objects.get(operator=operator, service=service, reference=reference)
+        record(
+            actor,
+            "billing.usage.record",
+            target=usage,
+            after={
+                "operator_id": operator.pk,
+                "service": service.code,
+                "quantity": quantity,
+                "reference": reference,
+                "occurred_on": day.isoformat(),
+            },
+        )
     return usage

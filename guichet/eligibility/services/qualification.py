@@ -43,8 +43,7 @@ from guichet.eligibility.rules import (
 )
 from guichet.network import selectors as network
 from guichet.operators.models import Operator
-from guichet.operators.selectors import active_subscriptions_for, operator_for
-from guichet.operators.selectors.contracts import holds_wholesale
+from guichet.operators.selectors import entitlements_of
 
 # --- Access -------------------------------------------------------------------------------
 
@@ -59,13 +58,16 @@ def check_access(actor: Principal) -> Operator | None:
         return None
     if actor.operator_id is None:
         raise GuichetError(PERMISSION_DENIED)
-    if not active_subscriptions_for(actor).filter(service__code=ESERVICE).exists():
+    entitled = entitlements_of(actor.operator_id)
+    if entitled is None:
+        raise GuichetError(PERMISSION_DENIED)
+    if ESERVICE not in entitled.subscriptions:
         raise GuichetError(NOT_SUBSCRIBED)
-    if not holds_wholesale(actor.operator_id, contract_offer(Offer.FTTE_PASSIVE_PM)):
+    if contract_offer(Offer.FTTE_PASSIVE_PM) not in entitled.offers:
         raise GuichetError(NO_FTTE_CONTRACT)
     if not actor.has_right(RIGHT):
         raise GuichetError(MISSING_RIGHT, right=RIGHT)
-    return operator_for(actor, actor.operator_id)
+    return entitled.operator
 
 
 def clean_offers(offers: Sequence[str] | None) -> list[str]:
@@ -140,9 +142,8 @@ def _verdicts(
         pms={f.pm_reference for f in facts},
         buildings={f.building_id for f in facts},
     )
-    contracts = {
-        name: operator is None or holds_wholesale(operator.pk, name) for name in ("ftth", "ftte")
-    }
+    entitled = None if operator is None else entitlements_of(operator.pk)
+    contracts = {name: entitled is None or name in entitled.offers for name in ("ftth", "ftte")}
     answers = []
     for offer in offers:
         holds = contracts[contract_offer(offer)]
@@ -265,7 +266,7 @@ def qualify(
             candidates=candidates,
             data_as_of=network.inventory_as_of(),
         )
-        QualificationItem.objects.bulk_create(
+        items = QualificationItem.objects.bulk_create(
             [_item(qualification, n, v) for n, v in enumerate(verdicts, start=1)]
         )
         record(
@@ -288,4 +289,14 @@ def qualify(
                 service_code=ESERVICE,
                 reference=str(qualification.id),
             )
-    return selectors.qualification_for(actor, qualification.pk)
+    return _with_items(qualification, items)
+
+
+def _with_items(qualification: Qualification, items: list[QualificationItem]) -> Qualification:
+    """The qualification as ``selectors.qualifications_for`` reads it (items prefetched, in
+    order), from what was just written: the answer costs no query to read back."""
+    prefetched = QualificationItem.objects.filter(qualification=qualification)
+    prefetched._result_cache = items  # type: ignore[attr-defined]
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    qualification._prefetched_objects_cache = {"items": prefetched}  # type: ignore[attr-defined]
+    return qualification

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -9,12 +10,14 @@ from django.utils import timezone
 
 from guichet.core.context import Principal
 from guichet.core.scoping import get_scoped, scope
+from guichet.operators.memos import ACCESS
 from guichet.operators.models import (
     IncidentStatus,
     Operator,
     SecurityIncident,
     Subscription,
     Suspension,
+    WholesaleContract,
 )
 
 
@@ -103,3 +106,41 @@ def incidents_for(actor: Principal, *, status: str = "") -> QuerySet[SecurityInc
 def incident_for(actor: Principal, pk: int) -> SecurityIncident:
     """One incident within scope, or GEN-404."""
     return get_scoped(incidents_for(actor), actor, pk=pk)
+
+
+# What an operator may use, read on every call of an e-service -------------------------------
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """An operator's subscriptions in force today (by e-service code) and contract offers."""
+
+    operator: Operator
+    subscriptions: dict[str, Subscription]
+    offers: frozenset[str]
+
+
+def entitlements_of(operator_id: int) -> Entitlements | None:
+    """What ``operator_id`` may use today (None for an unknown operator), remembered a while.
+
+    Not scoped: the doors ask it about the caller's own operator, to refuse or admit a call.
+    """
+    return ACCESS.get(
+        ("entitlements", operator_id, timezone.localdate()), lambda: _entitlements(operator_id)
+    )
+
+
+def _entitlements(operator_id: int) -> Entitlements | None:
+    operator = Operator.objects.filter(pk=operator_id).first()
+    if operator is None:
+        return None
+    viewer = Principal(person_id=None, login="entitlements", operator_id=operator_id)
+    subscriptions: dict[str, Subscription] = {}
+    for subscription in active_subscriptions_for(viewer).order_by("-pk"):
+        subscriptions[subscription.service.code] = subscription
+    offers = WholesaleContract.objects.filter(operator_id=operator_id, ended_on__isnull=True)
+    return Entitlements(
+        operator=operator,
+        subscriptions=subscriptions,
+        offers=frozenset(offers.values_list("offer", flat=True)),
+    )
