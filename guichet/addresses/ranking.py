@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from guichet.addresses.normalize import STOPWORDS, STREET_TYPES, ParsedQuery
 
 W_RECALL, W_PRECISION, W_NUMBER = 0.4, 1.0, 0.25
@@ -39,23 +41,9 @@ def weight(word: str) -> float:
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """Damerau (optimal string alignment) distance, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+    """Damerau (optimal string alignment) distance, or ``limit + 1`` once it exceeds ``limit``
+    (RapidFuzz's C implementation: the scoring's innermost loop)."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 def typo_limit(word: str) -> int:
