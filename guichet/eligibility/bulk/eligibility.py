@@ -411,12 +411,16 @@ class EligibilityProcessor:
         return self._many("hexacle" if field == "hexacle" else "ban", groups)
 
     def _by_rivoli(self, keys: list[tuple[str, str, int, str]]) -> dict[Any, Place]:
-        streets: dict[tuple[str, str], set[int]] = {}
+        # One clause per commune (its RIVOLI codes x its numbers), the exact keys kept below:
+        # one clause per street costs more to compile than to run.
+        communes: dict[str, tuple[set[str], set[int]]] = {}
         for insee, rivoli, number, _ in keys:
-            streets.setdefault((insee, rivoli), set()).add(number)
+            rivolis, numbers = communes.setdefault(insee, (set(), set()))
+            rivolis.add(rivoli)
+            numbers.add(number)
         where = Q()
-        for (insee, rivoli), numbers in streets.items():
-            where |= Q(insee=insee, rivoli=rivoli, number__in=numbers)
+        for insee, (rivolis, numbers) in communes.items():
+            where |= Q(insee=insee, rivoli__in=rivolis, number__in=numbers)
         rows = (
             network.inventory_addresses(self.actor)
             .filter(where)
@@ -430,15 +434,9 @@ class EligibilityProcessor:
         return self._many("rivoli", groups)
 
     def _by_hexacle_street(self, keys: list[tuple[str, int, str]]) -> dict[Any, Place]:
-        streets: dict[str, set[int]] = {}
-        for street_key, number, _ in keys:
-            streets.setdefault(street_key, set()).add(number)
-        where = Q()
-        for street_key, numbers in streets.items():
-            where |= Q(hexacle_street=street_key, number__in=numbers)
-        rows = (
+        rows = (  # coarse, as for RIVOLI: the exact keys are kept below
             network.inventory_addresses(self.actor)
-            .filter(where)
+            .filter(hexacle_street__in={k[0] for k in keys}, number__in={k[1] for k in keys})
             .values_list("hexacle_street", "number", "suffix", "insee", "street_name", "pk")
         )
         wanted, groups = set(keys), {}
