@@ -60,6 +60,12 @@ class QualificationItem(models.Model):
 
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("rang"))
+    item_id = models.CharField(
+        _("identifiant de l'élément demandé"),
+        max_length=100,
+        blank=True,
+        help_text=_("L'id donné par l'appelant (TMF679), renvoyé tel quel ; vide : le rang."),
+    )
     offer = models.CharField(_("offre"), max_length=20, choices=Offer.choices)
     result = models.CharField(_("résultat"), max_length=12, choices=Result.choices)
     reasons = models.JSONField(_("motifs"), default=list, blank=True)
