@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('eligibility', '0003_bulk_job'),
+        ("eligibility", "0003_bulk_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qualificationitem',
-            name='item_id',
-            field=models.CharField(blank=True, help_text="L'id donné par l'appelant (TMF679), renvoyé tel quel ; vide : le rang.", max_length=100, verbose_name="identifiant de l'élément demandé"),
+            model_name="qualificationitem",
+            name="item_id",
+            field=models.CharField(
+                blank=True,
+                help_text="L'id donné par l'appelant (TMF679), renvoyé tel quel ; vide : le rang.",
+                max_length=100,
+                verbose_name="identifiant de l'élément demandé",
+            ),
         ),
     ]
