@@ -237,6 +237,12 @@ class BulkJob(TimeStampedModel):
     data_as_of = models.DateTimeField(_("état des données au"), null=True, blank=True)
     error_code = models.CharField(_("code d'erreur"), max_length=20, blank=True)
     message = models.TextField(_("message"), blank=True)
+    purged_at = models.DateTimeField(
+        _("fichiers supprimés le"),
+        null=True,
+        blank=True,
+        help_text=_("Fichiers déposé et résultat supprimés après la durée de conservation."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
