@@ -89,6 +89,11 @@ def _freeze_state(freeze: TemporaryFreeze, today: date) -> str:
     return "en-cours"
 
 
+def _may_lift(freeze: TemporaryFreeze, today: date) -> bool:
+    """A current freeze that started before today can end yesterday (« lever maintenant »)."""
+    return freeze.starts_on < today and (freeze.ends_on is None or freeze.ends_on >= today)
+
+
 def _paginate(request: HttpRequest, rules: QuerySet[Any]) -> dict[str, Any]:
     page = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -261,8 +266,7 @@ class FreezeListView(ProviderRequiredMixin, View):
                 "freeze": freeze,
                 "state": _freeze_state(freeze, today),
                 "state_label": FREEZE_STATES[_freeze_state(freeze, today)],
-                "may_lift": freeze.starts_on < today
-                and (freeze.ends_on is None or freeze.ends_on >= today),
+                "may_lift": _may_lift(freeze, today),
             }
             for freeze in context["page_obj"]
         ]
@@ -329,8 +333,7 @@ class FreezeEditView(ProviderRequiredMixin, View):
             "form": form,
             "tab": "freezes",
             "state_label": FREEZE_STATES[_freeze_state(freeze, today)],
-            "may_lift": freeze.starts_on < today
-            and (freeze.ends_on is None or freeze.ends_on >= today),
+            "may_lift": _may_lift(freeze, today),
         }
         return render(self.request, self.template_name, context, status=status)
 
