@@ -346,8 +346,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.eligibility.tasks.resume_stalled_bulk_jobs",
         "schedule": 300.0,
     },
+    # ELI-03: files of bulk jobs finished more than GUICHET_BULK_RETENTION_DAYS ago deleted.
+    "eligibility-purge-bulk-files": {
+        "task": "guichet.eligibility.tasks.purge_bulk_files",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }
 GUICHET_TERMINATION_RETENTION_DAYS = envint("GUICHET_TERMINATION_RETENTION_DAYS", 30)
+# ELI-03: days the uploaded file and the result of a finished bulk job are kept.
+GUICHET_BULK_RETENTION_DAYS = envint("GUICHET_BULK_RETENTION_DAYS", 30)
+if GUICHET_BULK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("GUICHET_BULK_RETENTION_DAYS must be at least 1 (days)")
 # SEC-09: days before a remediation plan is due when the operator is reminded.
 GUICHET_AUDIT_REMINDER_DAYS = envint("GUICHET_AUDIT_REMINDER_DAYS", 3)
 

@@ -8,6 +8,8 @@ migration: an FTS5 ``trigram`` table on SQLite, a ``pg_trgm`` GIN index on Postg
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,48 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"index v{self.version} ({self.entries} voies)"
+
+
+class ValidationResult(models.TextChoices):
+    """TMF673 ``validationResult``: one address, several possible, none."""
+
+    SUCCESS = "success", _("Adresse validée")
+    PARTIAL = "partial", _("Plusieurs adresses possibles")
+    FAIL = "fail", _("Aucune adresse")
+
+
+class AddressValidation(models.Model):
+    """Validation d'adresse (TMF673 ``geographicAddressValidation``): the address submitted
+    and what it validated to, kept so the operator can read it again (GET by id, list)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    operator = models.ForeignKey(
+        "operators.Operator",
+        verbose_name=_("opérateur"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Vide pour une validation du Fournisseur."),
+    )
+    requested_by = models.CharField(_("demandée par"), max_length=150)
+    channel = models.CharField(_("canal"), max_length=10)
+    created_at = models.DateTimeField(_("validée le"), auto_now_add=True, db_index=True)
+    provide_alternative = models.BooleanField(_("adresses possibles demandées"), default=False)
+    submitted = models.JSONField(_("adresse soumise"), default=dict)
+    result = models.CharField(_("résultat"), max_length=10, choices=ValidationResult.choices)
+    # translation.candidate_dict snapshots (the inventory moves on): the valid address
+    # first when ``success``, every candidate when ``partial``.
+    candidates = models.JSONField(_("adresses trouvées"), default=list, blank=True)
+    data_as_of = models.DateTimeField(_("état des données au"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("validation d'adresse")
+        verbose_name_plural = _("validations d'adresse")
+        indexes = [
+            models.Index(fields=["operator", "-created_at"], name="address_validation_operator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.result})"

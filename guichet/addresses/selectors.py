@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
+
+from django.db.models import QuerySet
 
 from guichet.addresses import search
 from guichet.addresses.errors import QUERY_EMPTY, QUERY_INVALID
+from guichet.addresses.models import AddressValidation
 from guichet.addresses.types import (
     AMBIGUOUS,
     FOUND,
@@ -22,7 +26,8 @@ from guichet.addresses.types import (
     Status,
 )
 from guichet.core.context import Principal
-from guichet.core.errors import GuichetError
+from guichet.core.errors import NOT_FOUND, GuichetError
+from guichet.core.scoping import get_scoped, scope
 from guichet.network import selectors as network
 from guichet.network.models import HEXACLE, PTO_REFERENCE
 
@@ -206,3 +211,17 @@ __all__ = [
     "search_text",
     "suggest",
 ]
+
+
+def validations_for(actor: Principal) -> QuerySet[AddressValidation]:
+    """Address validations the caller may read: its operator's (all for the Provider)."""
+    return scope(AddressValidation.objects.all(), actor).order_by("-created_at", "-id")
+
+
+def validation_for(actor: Principal, pk: str | uuid.UUID) -> AddressValidation:
+    """One validation within scope, or GEN-404 (also for an id that is not a UUID)."""
+    try:
+        key = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise GuichetError(NOT_FOUND) from exc
+    return get_scoped(validations_for(actor), actor, pk=key)

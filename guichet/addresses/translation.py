@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.addresses.errors import NO_WHOLESALE_CONTRACT, NOT_SUBSCRIBED
+from guichet.addresses.models import AddressValidation, ValidationResult
 from guichet.addresses.selectors import (
     AMBIGUOUS,
     FOUND,
@@ -195,6 +196,53 @@ def find_addresses(
             },
         )
     return AddressLookup(resolution, network.inventory_as_of())
+
+
+def validate_address(
+    *,
+    actor: Principal,
+    query: PlaceQuery,
+    submitted: dict[str, Any],
+    provide_alternative: bool = False,
+    address_pk: int | None = None,
+) -> AddressValidation:
+    """Validate a submitted address (TMF673): ``success`` (one), ``partial`` (several), ``fail``.
+
+    Stored for the caller's operator (read again by id or in its list), journaled, not billed.
+    The candidates are kept only when they are the answer: the valid address, or the
+    possible ones when the caller asked for alternatives.
+    """
+    operator = check_access(actor)
+    resolution = _resolve(actor, query, address_pk)
+    result = {FOUND: ValidationResult.SUCCESS, AMBIGUOUS: ValidationResult.PARTIAL}.get(
+        resolution.status, ValidationResult.FAIL
+    )
+    kept = (
+        resolution.candidates if result == ValidationResult.SUCCESS or provide_alternative else []
+    )
+    with transaction.atomic():
+        validation = AddressValidation.objects.create(
+            operator=operator,
+            requested_by=actor.login,
+            channel=actor.channel,
+            provide_alternative=provide_alternative,
+            submitted=submitted,
+            result=result,
+            candidates=[candidate_dict(c) for c in kept],
+            data_as_of=network.inventory_as_of(),
+        )
+        record(
+            actor,
+            "addresses.address.validate",
+            target=validation,
+            after={
+                "query": _query_log(query, address_pk),
+                "result": result,
+                "matched_by": resolution.matched_by,
+                "candidates": len(resolution.candidates),
+            },
+        )
+    return validation
 
 
 # --- The one answer every door renders from -------------------------------------------------

@@ -37,6 +37,7 @@ def _reasons(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def item_answer(item: QualificationItem) -> dict[str, Any]:
     """The answer for one offer."""
     return {
+        "item_id": item.item_id,
         "offer": item.offer,
         "offer_label": str(Offer(item.offer).label),
         "result": item.result,

@@ -60,6 +60,12 @@ class QualificationItem(models.Model):
 
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("rang"))
+    item_id = models.CharField(
+        _("identifiant de l'élément demandé"),
+        max_length=100,
+        blank=True,
+        help_text=_("L'id donné par l'appelant (TMF679), renvoyé tel quel ; vide : le rang."),
+    )
     offer = models.CharField(_("offre"), max_length=20, choices=Offer.choices)
     result = models.CharField(_("résultat"), max_length=12, choices=Result.choices)
     reasons = models.JSONField(_("motifs"), default=list, blank=True)
@@ -231,6 +237,12 @@ class BulkJob(TimeStampedModel):
     data_as_of = models.DateTimeField(_("état des données au"), null=True, blank=True)
     error_code = models.CharField(_("code d'erreur"), max_length=20, blank=True)
     message = models.TextField(_("message"), blank=True)
+    purged_at = models.DateTimeField(
+        _("fichiers supprimés le"),
+        null=True,
+        blank=True,
+        help_text=_("Fichiers déposé et résultat supprimés après la durée de conservation."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

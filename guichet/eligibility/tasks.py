@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from guichet.eligibility.bulk import engine
+from guichet.core.context import Principal
+from guichet.eligibility.bulk import engine, services
 from guichet.eligibility.bulk.choices import JobStatus
 from guichet.eligibility.models import BulkJob
 
@@ -30,3 +31,9 @@ def resume_stalled_bulk_jobs() -> int:
         run_bulk_job.delay(str(pk))
         count += 1
     return count
+
+
+@shared_task(name="guichet.eligibility.tasks.purge_bulk_files", acks_late=True)
+def purge_bulk_files() -> int:
+    """Daily: delete the files of bulk jobs finished more than the retention period ago."""
+    return services.purge_expired_files(actor=Principal.system("eligibility.bulk_purge"))

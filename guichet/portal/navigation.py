@@ -34,6 +34,7 @@ PROVIDER_MENU = (
     Entry("billing:bo-invoice-list", _("Facturation")),
     Entry("network:search", _("Inventaire réseau")),
     Entry("eligibility:search", _("Éligibilité")),
+    Entry("eligibility-rules:zones", _("Règles d'éligibilité")),
     Entry("addresses:tao", _("TAO")),
     Entry("compliance:backoffice-list", _("Audits")),
     Entry("security:incident-list", _("Incidents")),

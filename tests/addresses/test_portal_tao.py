@@ -136,6 +136,17 @@ def test_tao_02_portal_bad_reference_and_empty_box_show_their_code(
     assert not TaoConsultation.objects.exists()
 
 
+def test_tao_02_portal_search_box_is_the_shared_block_posting_to_tao(
+    as_of: Any, residence: Building, tao_a: User
+) -> None:
+    html = browser_as(tao_a).get(URL).content.decode()
+    assert html.count('class="place-form"') == 1
+    assert 'action="/tao/" class="place-form"' in html
+    assert '<h2 id="search-title">Chercher une adresse</h2>' in html
+    assert ">Afficher la structure</button>" in html
+    assert 'data-suggest-url="/adresses/suggestions"' in html
+
+
 def test_tao_02_portal_refusals_are_shown_with_their_code(residence: Building) -> None:
     no_contract = tao_user(make_operator("OPEC"), "tao.c", contract=False)
     not_subscribed = tao_user(make_operator("OPED"), "tao.d", subscribed=False)

@@ -68,6 +68,9 @@ def test_eli_01_portal_search_page_has_one_box_and_the_menu_entry(person_a: Clie
     assert page.status_code == 200
     html = page.content.decode()
     assert 'role="search"' in html and 'name="q"' in html
+    assert 'action="/eligibilite/" class="place-form"' in html  # the shared search block
+    assert '<h2 id="search-title">Tester une adresse</h2>' in html
+    assert "Tester l&#x27;éligibilité</button>" in html or "Tester l'éligibilité</button>" in html
     assert 'data-suggest-url="/adresses/suggestions"' in html
     assert "<summary>Recherche par référence</summary>" in html
     for field in ("hexacle", "pto", "nd", "building_id", "insee", "rivoli", "number"):

@@ -405,3 +405,58 @@ def test_eli_01_free_text_address(client_a: Any, deployed: Building) -> None:
     response = client_a.post(POQ_URL, body(typed, "ftth-access"), format="json")
     assert items(response)["ftth-access"]["qualificationItemResult"] == "qualified"
     assert response.json()["place"][0]["hexacle"] == deployed.address.hexacle
+
+
+def test_eli_01_request_item_ids_are_echoed_in_the_answer_and_on_get(
+    client_a: Any, deployed: Building, detail_url: Any
+) -> None:
+    """TMF679 v4: each answer item carries the id the caller gave its request item."""
+    request = {
+        "instantSyncQualification": True,
+        "place": [place(geographicSubAddress=[{"id": pto_of(deployed)}])],
+        "productOfferingQualificationItem": [
+            {"id": "crm-ftte-pm", "action": "add", "productOffering": {"id": "ftte-passive-pm"}},
+            {"id": "crm-ftth", "action": "add", "productOffering": {"id": "ftth-access"}},
+        ],
+    }
+    response = client_a.post(POQ_URL, request, format="json")
+    answered = [(i["id"], i["productOffering"]["id"]) for i in items(response).values()]
+    assert answered == [("crm-ftte-pm", "ftte-passive-pm"), ("crm-ftth", "ftth-access")]
+    again = client_a.get(detail_url(response.json()["id"]))
+    stored = again.json()["productOfferingQualificationItem"]
+    assert [i["id"] for i in stored] == ["crm-ftte-pm", "crm-ftth"]
+
+
+def test_eli_01_generated_item_ids_when_the_caller_gave_none(
+    client_a: Any, deployed: Building
+) -> None:
+    no_ids = client_a.post(
+        POQ_URL, body(place(geographicSubAddress=[{"id": pto_of(deployed)}])), format="json"
+    )
+    assert [i["id"] for i in items(no_ids).values()] == ["1", "2", "3", "4"]
+    mixed = {
+        "instantSyncQualification": True,
+        "place": [place(geographicSubAddress=[{"id": pto_of(deployed)}])],
+        "productOfferingQualificationItem": [
+            {"productOffering": {"id": "ftth-access"}},
+            {"id": "B", "productOffering": {"id": "ftte-active"}},
+        ],
+    }
+    assert [i["id"] for i in items(client_a.post(POQ_URL, mixed, format="json")).values()] == [
+        "1",
+        "B",
+    ]
+
+
+def test_eli_01_duplicate_item_ids_refused(client_a: Any, deployed: Building) -> None:
+    twice = {
+        "instantSyncQualification": True,
+        "place": [place(geographicSubAddress=[{"id": pto_of(deployed)}])],
+        "productOfferingQualificationItem": [
+            {"id": "A", "productOffering": {"id": "ftth-access"}},
+            {"id": "A", "productOffering": {"id": "ftte-active"}},
+        ],
+    }
+    error = assert_tmf_error(client_a.post(POQ_URL, twice, format="json"), 422, "GEN-422")
+    assert "productOfferingQualificationItem" in str(error)
+    assert not Qualification.objects.exists()

@@ -44,7 +44,7 @@ HEX32 = re.compile(r"\b[0-9a-f]{32}\b")
 SUB_ADDRESS_HREF = re.compile(r"/geographicSubAddress/\d+$")
 # Answer attributes and headers that differ on every call: dates of the call, references.
 VOLATILE_KEYS = {"productOfferingQualificationDate", "effectiveQualificationDate", "validationDate"}
-VOLATILE_HEADERS = {"x-answer-id", "x-request-id"}
+VOLATILE_HEADERS = {"x-answer-id", "x-request-id", "location"}
 # The examples in the guide's order (each a -requete and a -reponse block).
 SEQUENCE = (
     "rest-poq-hexacle",
@@ -54,6 +54,8 @@ SEQUENCE = (
     "rest-poq-texte-ambigu",
     "rest-adresse-recherche",
     "rest-adresse-validation",
+    "rest-adresse-validation-lecture",
+    "rest-adresse-validation-liste",
     "rest-tao-structure",
     "rest-tao-local",
     "rest-erreur-eli-003",
@@ -243,10 +245,20 @@ def test_eli_01_tao_01_rest_guide_examples_answer_as_documented(
     documented_id = UUID.search(replay.blocks["rest-poq-lecture-requete"][1])
     assert documented_id, "rest-poq-lecture-requete names a qualification"
     replay.run("rest-poq-lecture", {documented_id.group(): qualified["id"]})
+    documented_validation = UUID.search(replay.blocks["rest-adresse-validation-lecture-requete"][1])
+    assert documented_validation, "rest-adresse-validation-lecture-requete names a validation"
+    aliases = {qualified["id"]: documented_id.group()}
+    validated: dict[str, Any] = {}
     for name in SEQUENCE[2:]:
-        replay.run(name)
+        if name == "rest-adresse-validation-lecture":  # the validation just made, by its id
+            replay.run(name, {documented_validation.group(): validated["id"]})
+            continue
+        body = replay.run(name)
+        if name == "rest-adresse-validation":
+            validated = body
+            aliases[validated["id"]] = documented_validation.group()
     if os.environ.get("REST_GUIDE_WRITE"):
-        replay.write({qualified["id"]: documented_id.group()})
+        replay.write(aliases)
 
 
 def test_eli_01_tao_01_rest_guide_has_no_untested_example() -> None:

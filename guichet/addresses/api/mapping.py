@@ -14,6 +14,10 @@ def address_href(key: str) -> str:
     return f"{BASE}/geographicAddress/{key}"
 
 
+def validation_href(pk: Any) -> str:
+    return f"{BASE}/geographicAddressValidation/{pk}"
+
+
 def sub_address_href(key: str, sub_id: int | str) -> str:
     return f"{address_href(key)}/geographicSubAddress/{sub_id}"
 
@@ -166,3 +170,25 @@ def place_query(params: dict[str, Any]) -> PlaceQuery:
         longitude=coordinate("longitude"),
         radius_m=coordinate("radius"),
     )
+
+
+def validation(stored: Any) -> dict[str, Any]:
+    """A stored :class:`AddressValidation` as a TMF673 GeographicAddressValidation (v4)."""
+    as_of = stored.data_as_of.isoformat() if stored.data_as_of else None
+    addresses = [geographic_address(c["address"], as_of, c) for c in stored.candidates]
+    body: dict[str, Any] = {
+        "id": str(stored.pk),
+        "href": validation_href(stored.pk),
+        "@type": "GeographicAddressValidation",
+        "provideAlternative": stored.provide_alternative,
+        "validationDate": stored.created_at,
+        "validationResult": stored.result,
+        "state": "done",
+        "submittedGeographicAddress": stored.submitted,
+        "dataAsOf": as_of,
+    }
+    if stored.result == "success" and addresses:
+        body["validGeographicAddress"] = addresses[0]
+    elif addresses:
+        body["alternateGeographicAddress"] = addresses
+    return body

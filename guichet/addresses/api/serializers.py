@@ -171,10 +171,12 @@ class ValidationRequestSerializer(serializers.Serializer):
     submittedGeographicAddress = SubmittedAddressSerializer()
 
 
-class ValidationSerializer(serializers.Serializer):
-    """TMF673 GeographicAddressValidation, answered at once (``state`` done)."""
+class ValidationSerializer(TmfFieldsMixin, serializers.Serializer):
+    """TMF673 GeographicAddressValidation, answered at once (``state`` done) and kept: read it
+    again by its ``id`` (``fields=`` keeps first-level attributes)."""
 
     id = serializers.CharField()
+    href = serializers.CharField()
     provideAlternative = serializers.BooleanField()
     validationDate = serializers.DateTimeField()
     validationResult = serializers.ChoiceField(

@@ -28,4 +28,9 @@ urlpatterns = [
         views.GeographicAddressValidationView.as_view(),
         name="validation",
     ),
+    path(
+        "geographicAddressValidation/<str:id>",
+        views.GeographicAddressValidationDetailView.as_view(),
+        name="validation-detail",
+    ),
 ]

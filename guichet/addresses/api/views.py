@@ -7,10 +7,8 @@ reference of the call in the journal and on the usage record.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from guichet.addresses import translation
+from guichet.addresses import selectors, translation
 from guichet.addresses.api import mapping
 from guichet.addresses.api import serializers as s
 from guichet.addresses.errors import ADDRESS_NOT_FOUND, SUB_ADDRESS_NOT_FOUND
-from guichet.addresses.selectors import AMBIGUOUS, FOUND
+from guichet.addresses.selectors import FOUND
 from guichet.core import errors
 from guichet.core.api.pagination import TmfPagination
 from guichet.core.errors import GuichetError
@@ -262,12 +260,44 @@ class GeographicSubAddressDetailView(Tmf673View):
         return self.respond(data, answer["data_as_of"], answer_id=answer["answer_id"])
 
 
+VALIDATION_ID = OpenApiParameter(
+    "id", str, OpenApiParameter.PATH, description="Identifiant de la validation (UUID)"
+)
+VALIDATION_FILTER = OpenApiParameter(
+    "validationResult", str, enum=["success", "partial", "fail"], description="Filtre (TMF630)"
+)
+
+
 class GeographicAddressValidationView(Tmf673View):
+    @extend_schema(
+        operation_id="listGeographicAddressValidation",
+        summary="Vos validations d'adresse, les plus récentes d'abord",
+        parameters=[VALIDATION_FILTER, *PAGING],
+        responses={
+            200: s.ValidationSerializer(many=True),
+            206: s.ValidationSerializer(many=True),
+            **ERRORS,
+        },
+        tags=["geographicAddressValidation"],
+    )
+    def get(self, request: Request) -> Response:
+        translation.check_access(self.principal)
+        stored = selectors.validations_for(self.principal)
+        wanted = request.query_params.get("validationResult")
+        if wanted:
+            stored = stored.filter(result=wanted)
+        paginator = TmfPagination()
+        page = paginator.paginate_queryset(stored, request, view=self)
+        bodies = [mapping.validation(v) for v in page or []]
+        data = s.ValidationSerializer(bodies, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
     @extend_schema(
         operation_id="createGeographicAddressValidation",
         summary="Valider une adresse : success (une), partial (plusieurs possibles), fail (aucune)",
         description="Traité immédiatement (state « done ») ; les adresses possibles sont rendues "
-        "dans alternateGeographicAddress quand provideAlternative est vrai.",
+        "dans alternateGeographicAddress quand provideAlternative est vrai. La validation est "
+        "conservée : relisez-la par son id (Location) ou dans la liste.",
         request=s.ValidationRequestSerializer,
         responses={
             201: s.ValidationSerializer,
@@ -281,33 +311,34 @@ class GeographicAddressValidationView(Tmf673View):
         body = s.ValidationRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         submitted = body.validated_data["submittedGeographicAddress"]
-        provide = body.validated_data["provideAlternative"]
         if submitted.get("id"):
             query, pk = translation.query_for_key(submitted["id"])
         else:
             query, pk = mapping.place_query(submitted), None
-        lookup = translation.find_addresses(actor=self.principal, query=query, address_pk=pk)
-        as_of = _iso(lookup.data_as_of)
-        resolution = lookup.resolution
-        candidates = [translation.candidate_dict(c) for c in resolution.candidates]
-        result = {FOUND: "success", AMBIGUOUS: "partial"}.get(resolution.status, "fail")
-        validation: dict[str, Any] = {
-            "id": uuid.uuid4().hex,
-            "@type": "GeographicAddressValidation",
-            "provideAlternative": provide,
-            "validationDate": timezone.now(),
-            "validationResult": result,
-            "state": "done",
-            "submittedGeographicAddress": submitted,
-            "dataAsOf": as_of,
-        }
-        if result == "success":
-            validation["validGeographicAddress"] = mapping.geographic_address(
-                candidates[0]["address"], as_of, candidates[0]
-            )
-        elif provide and candidates:
-            validation["alternateGeographicAddress"] = [
-                mapping.geographic_address(c["address"], as_of, c) for c in candidates
-            ]
-        data = s.ValidationSerializer(validation).data
-        return self.respond(data, as_of, code=status.HTTP_201_CREATED)
+        stored = translation.validate_address(
+            actor=self.principal,
+            query=query,
+            submitted=submitted,
+            provide_alternative=body.validated_data["provideAlternative"],
+            address_pk=pk,
+        )
+        resource = mapping.validation(stored)
+        data = s.ValidationSerializer(resource).data
+        response = self.respond(data, resource["dataAsOf"], code=status.HTTP_201_CREATED)
+        response["Location"] = resource["href"]
+        return response
+
+
+class GeographicAddressValidationDetailView(Tmf673View):
+    @extend_schema(
+        operation_id="retrieveGeographicAddressValidation",
+        summary="Une de vos validations d'adresse, telle qu'elle a été rendue",
+        parameters=[VALIDATION_ID, FIELDS, AS_OF],
+        responses={200: s.ValidationSerializer, **ERRORS, 404: NOT_FOUND[404]},
+        tags=["geographicAddressValidation"],
+    )
+    def get(self, request: Request, id: str) -> Response:
+        translation.check_access(self.principal)
+        resource = mapping.validation(selectors.validation_for(self.principal, id))
+        data = s.ValidationSerializer(resource, context={"request": request}).data
+        return self.respond(data, resource["dataAsOf"])

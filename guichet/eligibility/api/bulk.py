@@ -2,7 +2,8 @@
 
 ``POST`` (multipart: ``file``, optional ``offers``) answers **202** with the job and its
 ``Location``; ``GET`` gives its progress (``rowsDone``/``rowsTotal``, ``eta``); ``GET
-…/result`` the result CSV once ``succeeded`` (ELI-034 before); ``POST …/cancel`` stops
+…/result`` the result CSV once ``succeeded`` (ELI-034 before; ELI-037, 410, once its files
+were deleted after ``GUICHET_BULK_RETENTION_DAYS``); ``POST …/cancel`` stops
 it. Another operator's job is a 404. Access: as a qualification (subscription, FTTE
 contract, right ``eligibilite-ftte:read``).
 """
@@ -53,6 +54,12 @@ class BulkJobSerializer(serializers.ModelSerializer):
     finishedAt = serializers.DateTimeField(source="finished_at", allow_null=True)
     requestedBy = serializers.CharField(source="requested_by")
     errorCode = serializers.CharField(source="error_code")
+    purgedAt = serializers.DateTimeField(
+        source="purged_at",
+        allow_null=True,
+        help_text="Fichiers supprimés après la durée de conservation : le résultat n'est plus "
+        "téléchargeable (ELI-037)",
+    )
 
     class Meta:
         model = BulkJob
@@ -78,6 +85,7 @@ class BulkJobSerializer(serializers.ModelSerializer):
             "channel",
             "errorCode",
             "message",
+            "purgedAt",
         ]
         read_only_fields = fields
 
@@ -92,7 +100,7 @@ class BulkJobSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_resultUrl(self, job: BulkJob) -> str | None:
-        if job.status != "succeeded":
+        if job.status != "succeeded" or job.purged_at is not None:
             return None
         return f"/api/v1/eligibility-jobs/{job.pk}/result"
 

@@ -136,9 +136,13 @@ at(ProductOfferingRefSerializer, referredType=_text(read_only=True))
 
 
 class RequestedItemSerializer(serializers.Serializer):
-    """One offer to qualify."""
+    """One offer to qualify; its ``id`` (unique within the request) is echoed in the answer."""
 
-    id = _text()
+    id = _text(
+        max_length=100,
+        help_text="Identifiant de l'élément, unique dans la demande : renvoyé tel quel dans la "
+        "réponse (à défaut, le rang de l'élément à partir de 1)",
+    )
     action = _text(default="add")
     productOffering = ProductOfferingRefSerializer()
 
@@ -156,6 +160,16 @@ class CreateProductOfferingQualificationSerializer(serializers.Serializer):
     provideUnavailabilityReason = serializers.BooleanField(required=False)
     place = PlaceSerializer(many=True, min_length=1)
     productOfferingQualificationItem = RequestedItemSerializer(many=True, required=False)
+
+    def validate_productOfferingQualificationItem(
+        self, items: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        ids = [item["id"].strip() for item in items if item.get("id", "").strip()]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError(
+                "Chaque élément doit avoir un id unique dans la demande."
+            )
+        return items
 
 
 class EligibilityUnavailabilityReasonSerializer(serializers.Serializer):

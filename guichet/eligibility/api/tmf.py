@@ -26,7 +26,9 @@ postcode city``, or ``name``
 When several are given, the first in this order wins (``PlaceQuery`` precedence).
 
 **Answer**: ``state`` ``done``; one ``productOfferingQualificationItem`` per offer, in
-the order asked, numbered from 1, with ``productOffering.id`` the offer code,
+the order asked, its ``id`` the request item's ``id`` when one was given (TMF679 v4:
+unique within the qualification; echoed so the caller can match its items), otherwise
+its rank from 1; with ``productOffering.id`` the offer code,
 ``qualificationItemResult`` ``qualified`` (eligible) or ``unqualified`` (not eligible),
 ``eligibilityUnavailabilityReason[]{code,label}`` our reason codes (with ``availableFrom``,
 ``state``, ``scope`` when known) and ``expectedActivationDate`` the day it becomes
@@ -241,7 +243,7 @@ def _characteristics(item: dict[str, Any]) -> list[dict[str, Any]]:
 def _item(position: int, item: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "@type": "ProductOfferingQualificationItem",
-        "id": str(position),
+        "id": item.get("item_id") or str(position),
         "action": "add",
         "state": "done",
         "productOffering": {

@@ -111,6 +111,7 @@ class ProductOfferingQualificationViewSet(
                 actor=self.principal,
                 query=tmf.place_query(_place(data["place"])),
                 offers=offers,
+                item_ids=[item.get("id", "") for item in items],
                 external_id=data.get("externalId", ""),
             )
         except GuichetError as error:

@@ -51,6 +51,13 @@ JOB_FAILED = define(
     "Le traitement a échoué de façon inattendue ; il peut être relancé.",
     "The job failed unexpectedly; it can be submitted again.",
 )
+JOB_RESULT_PURGED = define(
+    "ELI-037",
+    410,
+    "Gone",
+    "Le fichier résultat de ce traitement a été supprimé le {on}, {days} jours après la fin du traitement (durée de conservation des fichiers) : déposez de nouveau le fichier pour obtenir un nouveau résultat.",
+    "The result file of this job was deleted on {on}, {days} days after the job ended (file retention period): submit the file again to get a new result.",
+)
 # --- Per line (written in the result file; the line is answered, the job goes on) -----------
 LINE_ENCODING = define(
     "ELI-040",

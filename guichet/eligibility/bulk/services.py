@@ -6,16 +6,18 @@ import hashlib
 import shutil
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from celery import current_app
 from django.db import transaction
+from django.utils import timezone
 
 from guichet.audit.recorder import record
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
-from guichet.eligibility.bulk import engine, errors, reading
+from guichet.eligibility.bulk import engine, errors, reading, selectors
 from guichet.eligibility.bulk.choices import TRANSITIONS, JobKind, JobStatus
 from guichet.eligibility.bulk.selectors import job_for
 from guichet.eligibility.models import BulkJob
@@ -127,3 +129,32 @@ def cancel_job(*, actor: Principal, job: BulkJob) -> BulkJob:
             after={"status": job.status, "rows_done": job.rows_done},
         )
     return job
+
+
+def purge_expired_files(*, actor: Principal, now: datetime | None = None) -> int:
+    """Delete the files (upload and result) of jobs finished more than the retention period
+    ago (``GUICHET_BULK_RETENTION_DAYS``) and mark each job purged; idempotent.
+
+    The job itself stays (its figures, digests and journal); the doors then say the result
+    was deleted (ELI-037) instead of failing on a missing file.
+    """
+    now = now or timezone.now()
+    days = selectors.retention_days()
+    count = 0
+    for job in selectors.purgeable_jobs(before=now - timedelta(days=days)).iterator():
+        with transaction.atomic():
+            locked = BulkJob.objects.select_for_update().filter(pk=job.pk, purged_at=None).first()
+            if locked is None:
+                continue
+            locked.purged_at = now
+            locked.save(update_fields=["purged_at", "updated_at"])
+            record(
+                actor,
+                "eligibility.bulk.purge",
+                target=locked,
+                after={"purged_at": now, "retention_days": days, "status": locked.status},
+            )
+            folder = engine.job_dir(locked.pk)
+            transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
+        count += 1
+    return count

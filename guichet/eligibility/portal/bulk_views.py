@@ -61,7 +61,11 @@ def _rows(principal: Principal) -> list[dict[str, Any]]:
 
 def _context(principal: Principal) -> dict[str, Any]:
     rows = _rows(principal)
-    return {"rows": rows, "refresh": any(row["running"] for row in rows)}
+    return {
+        "rows": rows,
+        "refresh": any(row["running"] for row in rows),
+        "retention_days": selectors.retention_days(),
+    }
 
 
 def _page(

@@ -218,11 +218,14 @@ def _building_json(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def _item(qualification: Qualification, position: int, verdict: Verdict) -> QualificationItem:
+def _item(
+    qualification: Qualification, position: int, verdict: Verdict, item_id: str
+) -> QualificationItem:
     pbos = verdict.pbo_references
     return QualificationItem(
         qualification=qualification,
         position=position,
+        item_id=item_id,
         offer=verdict.offer,
         result=Result.ELIGIBLE if verdict.eligible else Result.NOT_ELIGIBLE,
         reasons=[why_json(why) for why in verdict.reasons],
@@ -244,11 +247,19 @@ def qualify(
     actor: Principal,
     query: PlaceQuery,
     offers: Sequence[str] | None = None,
+    item_ids: Sequence[str] | None = None,
     external_id: str = "",
 ) -> Qualification:
-    """Answer, for the place ``query`` names, each offer (all four by default); see rules.py."""
+    """Answer, for the place ``query`` names, each offer (all four by default); see rules.py.
+
+    ``item_ids`` (TMF679 ``productOfferingQualificationItem[].id``) go with ``offers`` one
+    for one and are stored to be echoed; an offer asked twice keeps its first id.
+    """
     operator = check_access(actor)
     wanted = clean_offers(offers)
+    ids: dict[str, str] = {}
+    for offer, item_id in zip(offers or (), item_ids or (), strict=False):
+        ids.setdefault(offer, (item_id or "").strip()[:100])
     resolution = resolve(actor, query)
     verdicts = _verdicts(actor, operator, resolution, wanted)
     place, candidates = _place(resolution)
@@ -267,7 +278,10 @@ def qualify(
             data_as_of=network.inventory_as_of(),
         )
         items = QualificationItem.objects.bulk_create(
-            [_item(qualification, n, v) for n, v in enumerate(verdicts, start=1)]
+            [
+                _item(qualification, n, v, ids.get(v.offer, ""))
+                for n, v in enumerate(verdicts, start=1)
+            ]
         )
         record(
             actor,
