@@ -12,8 +12,9 @@ score = (0.4 × street recall + 1 × precision [+ 0.25 × number]) / total weigh
   another suffix, 0.3 an address without number, 0 another number.
 
 Words match with typo tolerance: one edit (Damerau: a letter wrong, missing, extra or
-two swapped) for words of 4 to 7 letters, two from 8; a word being typed (autocomplete)
-matches as a prefix.
+two swapped) for words of 4 letters, two from 5 (the noisy-query benchmark: with two
+from 8 only, 72.7 % of two-typo queries found their address; two from 5: 95.0 %, with
+no confident wrong answer); a word being typed (autocomplete) matches as a prefix.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _distance(a: str, b: str, limit: int) -> int:
 def typo_limit(word: str) -> int:
     if len(word) < 4 or word.isdigit():
         return 0
-    return 1 if len(word) < 8 else 2
+    return 1 if len(word) < 5 else 2
 
 
 @lru_cache(maxsize=200_000)
