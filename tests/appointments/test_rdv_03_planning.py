@@ -96,7 +96,7 @@ def test_rdv_03_an_absence_over_booked_appointments_lists_them(
 ) -> None:
     day = first_day()
     appointment = booked(booker_a, place)
-    absence, affected = services.add_absence(
+    _absence, affected = services.add_absence(
         actor=planner,
         technician=technician,
         starts_at=datetime.combine(day, time(7), tzinfo=PARIS),
