@@ -38,6 +38,7 @@ from guichet.appointments.services.common import (
     check_access,
     clean_type,
     free_windows,
+    lock_days,
     log,
     new_id_rdv,
     release,
@@ -273,6 +274,15 @@ def move_to(
     target = S.HELD if appointment.status == S.HELD else S.RESCHEDULED
     before, starts_before, old_slot = appointment.status, appointment.starts_at, appointment.slot_id
     with transaction.atomic():
+        locked = Appointment.objects.select_for_update().filter(
+            pk=appointment.pk, status=before, slot_id=old_slot
+        )
+        if not locked.exists():
+            raise _refuse(Appointment.objects.get(pk=appointment.pk), "report")
+        lock_days(
+            [(appointment.slot.technician_id, appointment.slot.day)]
+            + [(technician_id, window.day) for technician_id, _ in window.technicians]
+        )
         slot = take(window)
         changes: dict[str, Any] = {
             "slot": slot,

@@ -283,12 +283,34 @@ def take(window: Window) -> Slot:
 
 
 def release(slot_id: int) -> None:
-    """Give back the place an appointment held (slot and technician-day counters)."""
+    """Give back the place an appointment held (technician-day, then slot counter)."""
     slot = Slot.objects.get(pk=slot_id)
-    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
     TechnicianDay.objects.filter(
         technician_id=slot.technician_id, day=slot.day, booked__gt=0
     ).update(booked=F("booked") - 1)
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def lock_days(pairs: list[tuple[int, date]]) -> None:
+    """Lock the technician-day rows a move touches, in one order (PostgreSQL; SQLite's writers
+    are serialised anyway). Every write locks appointment, then days, then slots: a move and a
+    cancellation or another move never wait on each other in a cycle."""
+    wanted = sorted(set(pairs))
+    TechnicianDay.objects.bulk_create(
+        [
+            TechnicianDay(
+                technician_id=t, day=d, capacity=Technician.objects.get(pk=t).daily_capacity
+            )
+            for t, d in wanted
+        ],
+        ignore_conflicts=True,
+    )
+    for technician_id, day in wanted:
+        list(
+            TechnicianDay.objects.select_for_update()
+            .filter(technician_id=technician_id, day=day)
+            .values_list("pk", flat=True)
+        )
 
 
 # --- History ------------------------------------------------------------------------------------
