@@ -27,6 +27,7 @@ urlpatterns = [
     # SOAP web services (Mode Intégré): each domain's soap.py carries its urlpatterns.
     path("ws/", include("guichet.eligibility.soap")),
     path("ws/", include("guichet.addresses.soap")),
+    path("ws/", include("guichet.appointments.soap")),
     path("", include("guichet.accounts.portal.identifiers_urls")),
     path("", include("guichet.accounts.portal.people_urls")),
     path("", include("guichet.accounts.portal.sessions_urls")),
