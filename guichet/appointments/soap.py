@@ -267,7 +267,15 @@ class RdvSoapService(SoapService):
         entete = (header or {}).get("EnteteType")
         if not entete:
             return {}
-        return {"EnteteType": {**entete, "horodatageReponse": timezone.now()}}
+        return {
+            "EnteteType": {
+                "versionWS": entete["versionWS"],
+                "horodatageRequete": entete["horodatageRequete"],
+                "horodatageReponse": timezone.now(),
+                "sirenOC": entete["sirenOC"],
+                "sirenOI": entete["sirenOI"],
+            }
+        }
 
     def fault_details(self, error: GuichetError) -> list[etree._Element]:
         return [info_erreur(error)]
