@@ -92,7 +92,12 @@ def search_time_slot(search: SlotSearch) -> dict[str, Any]:
         "category": search.intervention_type,
         "relatedPlace": related_place(search.place.as_json()),
         "requestedTimeSlot": [
-            {"@type": "TimeSlot", "validFor": period(search.date_from, search.date_to)}
+            {
+                "@type": "TimeSlot",
+                "validFor": period(
+                    search.date_from, datetime.combine(search.date_to, time(23, 59, 59))
+                ),
+            }
         ],
         "availableTimeSlot": [
             {
