@@ -20,7 +20,7 @@ from guichet.addresses.api.places import place_query
 from guichet.appointments import selectors, services
 from guichet.appointments.api import serializers as s
 from guichet.appointments.api import tmf
-from guichet.appointments.choices import RIGHT_READ
+from guichet.appointments.choices import RIGHT_READ, AppointmentStatus, InterventionType
 from guichet.appointments.errors import TRANSITION_FORBIDDEN
 from guichet.appointments.models import Appointment
 from guichet.core import errors
@@ -85,6 +85,16 @@ def _day(value: str, name: str) -> date | None:
     if parsed is None:
         raise GuichetError(errors.BAD_REQUEST, detail=f"{name} : date AAAA-MM-JJ attendue")
     return parsed
+
+
+def _param(params: Any, name: str, allowed: list[str] | None = None) -> str:
+    """A filter's value: NUL characters (which no database column holds) and values outside
+    ``allowed`` are the caller's mistake (GEN-400), not an empty answer."""
+    value = params.get(name, "").strip()
+    if "\x00" in value or (value and allowed is not None and value not in allowed):
+        known = f" ({', '.join(allowed)})" if allowed else ""
+        raise GuichetError(errors.BAD_REQUEST, detail=f"{name} : valeur invalide{known}")
+    return value
 
 
 def _slot_of(data: dict[str, Any]) -> str:
@@ -153,15 +163,15 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         params = self.request.query_params
         queryset = selectors.appointments_for(
             _principal(self.request),
-            intervention_type=params.get("category", "").strip(),
-            status=params.get("statusDetail", "").strip(),
+            intervention_type=_param(params, "category", InterventionType.values),
+            status=_param(params, "statusDetail", AppointmentStatus.values),
             starts_from=_day(params.get("validFor.startDateTime.gte", ""), "validFor.gte"),
             starts_to=_day(params.get("validFor.startDateTime.lte", ""), "validFor.lte"),
         )
-        state = params.get("status", "").strip()
+        state = _param(params, "status", tmf.TMF_STATES)
         if state:
             queryset = queryset.filter(status__in=tmf.FROM_TMF.get(state, []))
-        external_id = params.get("externalId", "").strip()
+        external_id = _param(params, "externalId")
         return queryset.filter(external_id=external_id) if external_id else queryset
 
     def get_object(self) -> Appointment:
