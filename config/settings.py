@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "guichet.network",
     "guichet.addresses",
     "guichet.eligibility",
+    "guichet.appointments",
     "guichet.billing",
     "guichet.compliance",
     "guichet.notifications",
@@ -351,6 +352,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guichet.eligibility.tasks.purge_bulk_files",
         "schedule": crontab(hour=2, minute=40),
     },
+    # RDV-02: holds not confirmed in time are cancelled and their slot freed.
+    "appointments-release-expired-holds": {
+        "task": "guichet.appointments.tasks.release_expired_holds",
+        "schedule": float(envint("GUICHET_RDV_RELEASE_INTERVAL", 60)),
+    },
 }
 GUICHET_TERMINATION_RETENTION_DAYS = envint("GUICHET_TERMINATION_RETENTION_DAYS", 30)
 # ELI-03: days the uploaded file and the result of a finished bulk job are kept.
@@ -359,6 +365,12 @@ if GUICHET_BULK_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("GUICHET_BULK_RETENTION_DAYS must be at least 1 (days)")
 # SEC-09: days before a remediation plan is due when the operator is reminded.
 GUICHET_AUDIT_REMINDER_DAYS = envint("GUICHET_AUDIT_REMINDER_DAYS", 3)
+
+# e-RDV (RDV-01, RDV-02): first bookable day (business days after today), how far ahead
+# slots are offered (calendar days), how long a hold lasts before it is released.
+GUICHET_RDV_LEAD_BUSINESS_DAYS = envint("GUICHET_RDV_LEAD_BUSINESS_DAYS", 2)
+GUICHET_RDV_HORIZON_DAYS = envint("GUICHET_RDV_HORIZON_DAYS", 60)
+GUICHET_RDV_HOLD_MINUTES = envint("GUICHET_RDV_HOLD_MINUTES", 30)
 
 # Business calendar (GEN-04): "" = metropolitan France; "57"/"6AE" Alsace-Moselle.
 GUICHET_HOLIDAYS_SUBDIVISION = env("GUICHET_HOLIDAYS_SUBDIVISION", "") or ""

@@ -23,9 +23,11 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("guichet.eligibility.api.urls")),  # TMF679 + /api/v1/eligibility-…
     path("tmf-api/geographicAddressManagement/v4/", include("guichet.addresses.api.urls")),
+    path("tmf-api/appointment/v4/", include("guichet.appointments.api.urls")),
     # SOAP web services (Mode Intégré): each domain's soap.py carries its urlpatterns.
     path("ws/", include("guichet.eligibility.soap")),
     path("ws/", include("guichet.addresses.soap")),
+    path("ws/", include("guichet.appointments.soap")),
     path("", include("guichet.accounts.portal.identifiers_urls")),
     path("", include("guichet.accounts.portal.people_urls")),
     path("", include("guichet.accounts.portal.sessions_urls")),

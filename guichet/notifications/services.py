@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -19,7 +21,7 @@ from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.notifications.choices import DeliveryStatus
 from guichet.notifications.errors import EMAIL_NO_RECIPIENT, EMAIL_NOT_RETRYABLE
-from guichet.notifications.models import OutboundEmail
+from guichet.notifications.models import OutboundEmail, OutboundEvent
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,34 @@ def queue_email(
     )
     _enqueue(email.pk)
     return email
+
+
+def queue_event(
+    *,
+    actor: Principal,
+    operator_id: int,
+    type: str,
+    source: str,
+    subject: str,
+    data: dict[str, Any],
+) -> OutboundEvent:
+    """Record an event for an operator (CloudEvents 1.0); the webhook delivery sends it later."""
+    event = OutboundEvent.objects.create(
+        event_id=uuid.uuid4(),
+        operator_id=operator_id,
+        type=type,
+        source=source,
+        subject=subject[:200],
+        occurred_at=timezone.now(),
+        data=data,
+    )
+    record(
+        actor,
+        "notifications.event.queue",
+        target=event,
+        after={"type": type, "subject": event.subject, "operator_id": operator_id},
+    )
+    return event
 
 
 def deliver(email_id: int) -> str:

@@ -38,7 +38,10 @@ DEMO_CONTRACTS: dict[str, dict[str, list[str]]] = {
         "offers": [WholesaleOffer.FTTH_ACCESS, WholesaleOffer.FTTE],
         "services": ["e-rdv", "e-sav", "tao", "eligibilite-ftte"],
     },
-    "MRNM": {"offers": [WholesaleOffer.FTTH_ACCESS], "services": ["e-sav", "e-mutation"]},
+    "MRNM": {
+        "offers": [WholesaleOffer.FTTH_ACCESS],
+        "services": ["e-sav", "e-mutation", "e-rdv"],
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""Schemathesis over the eligibility and address REST doors: no generated request gets a 5xx.
+"""Schemathesis over the eligibility, address and e-RDV REST doors: no generated request gets a 5xx.
 
 The OpenAPI document is generated from the code (drf-spectacular), not read from
 ``schema/openapi.yaml``, so the run follows the views. Requests go to the Django WSGI
@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +38,20 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from guichet.accounts.models import Role, User
 from guichet.addresses.services import refresh_index
+from guichet.appointments import services as rdv
+from guichet.core.context import Channel
 from guichet.eligibility.services import create_exclusion_zone, create_freeze
 from guichet.network.models import Building
 from tests.accounts.credential_support import key_of
 from tests.accounts.people_support import give_profile, subscribe
+from tests.appointments.conftest import (
+    CONNECTION,
+    WINDOWS,
+    as_principal,
+    first_day,
+    make_technician,
+    slot_id,
+)
 from tests.eligibility.test_soap_support import give_wholesale, inventory_loaded
 from tests.factories import SYSTEM, make_person
 from tests.network.factories import make_building, make_pm
@@ -53,6 +63,7 @@ LOCAL = ("127.0.0.1", "::1")  # the WSGI test client's address
 POQ = r"^/tmf-api/productOfferingQualification/v4/|^/api/v1/eligibility-jobs"
 RULES = r"^/api/v1/eligibility-(exclusion-zones|freezes)"
 TMF673 = r"^/tmf-api/geographicAddressManagement/v4/"
+TMF646 = r"^/tmf-api/appointment/v4/"
 JOBS = "/api/v1/eligibility-jobs"
 
 
@@ -154,6 +165,12 @@ def with_known(case: Any, known: Known) -> Any:
         ]
         case.body["instantSyncQualification"] = True
         case.body.pop("productOfferingQualificationItem", None)
+    if isinstance(case.body, dict) and isinstance(case.body.get("relatedPlace"), dict):
+        # A search or a booking at a premises that exists, in a window that may be free.
+        case.body["relatedPlace"] = {"ptoReference": known.sub_id}
+        if "timeSlot" in case.body or "validFor" in case.body:
+            case.body.pop("validFor", None)
+            case.body["timeSlot"] = {"id": known.ids.get("timeSlot", "")}
     return case
 
 
@@ -320,6 +337,46 @@ def test_tao_01_schemathesis_tmf673_addresses_never_answer_5xx(
     known = known_ids(inventory, geographicAddressValidation=kept.json()["id"])
     statuses = fuzz(schema, TMF673, headers=operator_headers, known=known, conformance=True)
     assert len(statuses) == 7, statuses  # addresses (2), sub-addresses (2), validations (3)
+    assert unserved(statuses) == {}
+
+
+@pytest.fixture
+def rdv_headers(admin_a: User, inventory: list[Building], provider_staff: User) -> dict[str, str]:
+    """A real API key of OPEA subscribed to e-RDV (FTTH contract), a person who may book, and a
+    technician covering the inventory's commune with the four standard windows."""
+    operator = admin_a.operator
+    subscribe(operator, "e-rdv")
+    give_wholesale(operator, "ftth")
+    person = make_person("rdv.a", operator, Role.MEMBER)
+    give_profile(person, "RDV", ["e-rdv:read", "e-rdv:book"])
+    planner = as_principal(provider_staff, Channel.PORTAL)
+    for start, end in WINDOWS:
+        rdv.create_slot_template(
+            actor=planner, intervention_type=CONNECTION, starts_at=start, ends_at=end
+        )
+    make_technician(planner, daily_capacity=50)
+    key = key_of(admin_a, scopes=("e-rdv",), networks=LOCAL)
+    return {"Authorization": f"Bearer {key.token}", "X-On-Behalf-Of": person.username}
+
+
+def test_rdv_01_rdv_02_schemathesis_tmf646_never_answers_5xx(
+    schema: Any, inventory: list[Building], rdv_headers: dict[str, str]
+) -> None:
+    client = Client(REMOTE_ADDR="127.0.0.1", headers=rdv_headers)
+    pto = inventory[0].premises.order_by("code")[0].pto_reference
+    booked = client.post(
+        "/tmf-api/appointment/v4/appointment",
+        {"relatedPlace": {"ptoReference": pto}, "timeSlot": {"id": slot_id(first_day())}},
+        content_type="application/json",
+    )
+    assert booked.status_code == 201, booked.content
+    known = known_ids(
+        inventory,
+        appointment=booked.json()["id"],
+        timeSlot=slot_id(first_day(), time(10), time(12)),
+    )
+    statuses = fuzz(schema, TMF646, headers=rdv_headers, known=known, conformance=True)
+    assert len(statuses) == 5, statuses
     assert unserved(statuses) == {}
 
 

@@ -18,9 +18,9 @@ def test_ctr_03_05_06_demo_contracts_are_signed_and_subscribed() -> None:
     load_demo(network=False)
     actor = Principal.system("demo")
     first = load_contract_demo(actor)
-    assert first == 6
+    assert first == 7
     assert load_contract_demo(actor) == first
-    assert Subscription.objects.count() == 6 and OrderForm.objects.count() == 6
+    assert Subscription.objects.count() == 7 and OrderForm.objects.count() == 7
     for subscription in Subscription.objects.all():
         assert subscription.order_received_on < timezone.localdate()
         assert subscription.activated_on > subscription.order_received_on

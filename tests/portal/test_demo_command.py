@@ -29,7 +29,7 @@ def test_ctr_05_bil_01_demo_has_signed_contracts_subscriptions_and_a_past_invoic
     monkeypatch.setattr(demo, "DEMO_NETWORK_PREMISES", 60)
     first = run()
     assert "admin.fgtt" in first and "agent.fournisseur" in first
-    assert "6 souscriptions actives" in first
+    assert "7 souscriptions actives" in first
 
     for code in ("FGTT", "MRNM"):
         operator = Operator.objects.get(arcep_code=code)

@@ -22,3 +22,9 @@ class TmfFieldsMixin(serializers.Serializer):
             return data
         keep = {name.strip() for name in wanted.split(",")} | self.ALWAYS
         return {key: value for key, value in data.items() if key in keep}
+
+
+def at(serializer: type[serializers.Serializer], **names: serializers.Field) -> None:
+    """Declare TMF polymorphism attributes (``@type``…), which Python names cannot spell."""
+    for name, field in names.items():
+        serializer._declared_fields[f"@{name}"] = field

@@ -27,6 +27,8 @@ class Operation:
     output_element: XsdElement | None
     # Clark name → declaration of the header entries the binding declares for the input.
     input_headers: Mapping[str, XsdElement] = field(default_factory=dict)
+    # Local name → declaration of the header entries the binding declares for the output.
+    output_headers: Mapping[str, XsdElement] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,18 @@ def _operation(wsdl_operation: object, path: str) -> Operation:
         for header in wsdl_input.soap_headers
         if isinstance(header.part, XsdElement)
     }
+    output_headers = {
+        header.part.local_name: header.part
+        for header in (wsdl_output.soap_headers if wsdl_output is not None else [])
+        if isinstance(header.part, XsdElement)
+    }
     return Operation(
         name=name,
         soap_action=wsdl_operation.soap_action or "",  # type: ignore[attr-defined]
         input_element=_body_element(wsdl_input, name, path),
         output_element=_body_element(wsdl_output, name, path) if wsdl_output else None,
         input_headers=headers,
+        output_headers=output_headers,
     )
 
 

@@ -84,9 +84,15 @@ def must_understand(entry: etree._Element) -> bool:
     return (entry.get(MUST_UNDERSTAND) or "").strip() in ("1", "true")
 
 
-def build_envelope(body_element: etree._Element | None = None) -> etree._Element:
-    """An empty SOAP 1.1 envelope, with ``body_element`` appended to its Body."""
+def build_envelope(
+    body_element: etree._Element | None = None, header_entries: list[etree._Element] | None = None
+) -> etree._Element:
+    """An empty SOAP 1.1 envelope, with ``body_element`` appended to its Body (and
+    ``header_entries``, if any, in a Header)."""
     envelope = etree.Element(ENVELOPE, nsmap=NSMAP)
+    if header_entries:
+        header = etree.SubElement(envelope, HEADER)
+        header.extend(header_entries)
     body = etree.SubElement(envelope, BODY)
     if body_element is not None:
         body.append(body_element)

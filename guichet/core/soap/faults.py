@@ -29,7 +29,11 @@ def fault_code(error: GuichetError) -> str:
     return "Server" if error.status >= 500 else "Client"
 
 
-def build_fault(error: GuichetError, language: str | None = None) -> etree._Element:
+def build_fault(
+    error: GuichetError,
+    language: str | None = None,
+    extra_detail: list[etree._Element] | None = None,
+) -> etree._Element:
     """The whole envelope of a fault; ``detail`` holds ``g:error`` (see schemas/guichet-errors.xsd)."""
     language = fault_language(language)
     message = error.message(language)
@@ -41,6 +45,7 @@ def build_fault(error: GuichetError, language: str | None = None) -> etree._Elem
     faultstring.text = message
     faultstring.set(XML_LANG, language)
     detail = etree.SubElement(fault, "detail")
+    detail.extend(extra_detail or [])
     entry = etree.SubElement(detail, f"{{{ERRORS_NS}}}error", nsmap={"g": ERRORS_NS})
     etree.SubElement(entry, f"{{{ERRORS_NS}}}code").text = error.code
     etree.SubElement(entry, f"{{{ERRORS_NS}}}message").text = message
@@ -51,11 +56,17 @@ def build_fault(error: GuichetError, language: str | None = None) -> etree._Elem
 
 
 def fault_response(
-    error: GuichetError, *, status: int = 500, language: str | None = None
+    error: GuichetError,
+    *,
+    status: int = 500,
+    language: str | None = None,
+    extra_detail: list[etree._Element] | None = None,
 ) -> HttpResponse:
     """An HTTP answer carrying a fault: 500 as SOAP 1.1 §6.2 and WS-I BP R1126 require."""
     response = HttpResponse(
-        serialize(build_fault(error, language)), status=status, content_type=CONTENT_TYPE
+        serialize(build_fault(error, language, extra_detail)),
+        status=status,
+        content_type=CONTENT_TYPE,
     )
     if error.status < 500:
         # SOAP forces HTTP 500 on the caller's mistakes too; without this Django would

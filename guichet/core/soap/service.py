@@ -78,6 +78,18 @@ class SoapService:
     #: True on every service that serves data: the caller must present a system credential.
     requires_credentials = False
 
+    def response_header(
+        self, request: HttpRequest, operation: contract.Operation, header: Header | None
+    ) -> Mapping[str, Mapping[str, Any]]:
+        """Header entries of the answer, by the local name the binding declares for the output
+        (none by default); each is encoded and validated like the body."""
+        return {}
+
+    def fault_details(self, error: GuichetError) -> list[etree._Element]:
+        """Elements added to a fault's ``detail`` beside ``g:error`` (none by default): the
+        contract's own fault element, for clients generated from it."""
+        return []
+
     def authenticate(self, request: HttpRequest) -> None:
         """Check the caller before the body is even read; raise :class:`GuichetError` to refuse.
 
@@ -149,7 +161,26 @@ class SoapService:
         result = handler(request, payload, header)
         if operation.output_element is None:
             return None
-        return envelope.serialize(envelope.build_envelope(self.encode(operation, result)))
+        body = self.encode(operation, result)
+        entries = [
+            self.encode_header(operation, name, value)
+            for name, value in self.response_header(request, operation, header).items()
+        ]
+        return envelope.serialize(envelope.build_envelope(body, entries))
+
+    def encode_header(
+        self, operation: contract.Operation, name: str, value: Mapping[str, Any]
+    ) -> etree._Element:
+        """One output header entry; an entry the binding does not declare is our bug."""
+        declaration = operation.output_headers.get(name)
+        if declaration is None:
+            raise ImproperlyConfigured(f"{self!r}: {operation.name} declares no header {name}")
+        try:
+            return codec.encode_element(declaration, value)
+        except XMLSchemaValidationError as exc:
+            logger.error("SOAP %s.%s: header %s off-contract: %s", self.service_name,
+                         operation.name, name, exc)  # fmt: skip
+            raise GuichetError(errors.RESPONSE_INVALID, request_id=current_request_id()) from None
 
     def encode(
         self, operation: contract.Operation, result: Mapping[str, Any] | None

@@ -55,13 +55,12 @@ class SoapView(View):
         except GuichetError as exc:
             log = logger.error if exc.status >= 500 else logger.info
             log("SOAP fault %s on %s: %s", exc.code, request.path, exc)
-            return fault_response(exc)
+            return fault_response(exc, extra_detail=service.fault_details(exc))
         except Exception:
             # The traceback goes to the log only: the caller gets the reference to quote.
             logger.exception("SOAP %s: unexpected error", request.path)
-            return fault_response(
-                GuichetError(core_errors.INTERNAL_ERROR, request_id=current_request_id())
-            )
+            error = GuichetError(core_errors.INTERNAL_ERROR, request_id=current_request_id())
+            return fault_response(error, extra_detail=service.fault_details(error))
         if answer is None:
             return HttpResponse(status=202)  # one-way operation (WS-I BP R2714)
         return HttpResponse(answer, content_type=CONTENT_TYPE)

@@ -12,19 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from guichet.core.api.serializers import TmfFieldsMixin
+from guichet.addresses.api.place_serializers import PlaceSerializer
+from guichet.addresses.api.place_serializers import optional_text as _text
+from guichet.core.api.serializers import TmfFieldsMixin, at
 from guichet.eligibility.answers import as_answer
 from guichet.eligibility.api import tmf
 from guichet.eligibility.choices import Offer, Reason
-
-
-def at(serializer: type[serializers.Serializer], **names: serializers.Field) -> None:
-    """Declare TMF polymorphism attributes (``@type``…), which Python names cannot spell."""
-    for name, field in names.items():
-        serializer._declared_fields[f"@{name}"] = field
 
 
 # Wrapped in allOf: the enum stays inline instead of becoming a component named after one
@@ -37,94 +33,6 @@ def at(serializer: type[serializers.Serializer], **names: serializers.Field) -> 
 )
 class ResultField(serializers.CharField):
     """``qualified`` | ``unqualified``, described inline (one enum, two attribute names)."""
-
-
-def _text(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, **kwargs)
-
-
-@extend_schema_serializer(component_name="QualificationGeoJsonPoint")
-class GeoJsonPointSerializer(serializers.Serializer):
-    type = _text(default="Point")
-    coordinates = serializers.ListField(
-        child=serializers.FloatField(),
-        min_length=2,
-        max_length=2,
-        help_text="[longitude, latitude] WGS84",
-    )
-
-
-class GeometryPointSerializer(serializers.Serializer):
-    """TMF v4 ``GeographicLocation.geometry`` point: ``x`` longitude, ``y`` latitude."""
-
-    x = serializers.FloatField(min_value=-180, max_value=180)
-    y = serializers.FloatField(min_value=-90, max_value=90)
-
-
-@extend_schema_serializer(component_name="QualificationPlaceLocation")
-class PlaceLocationSerializer(serializers.Serializer):
-    """A point: ``geoJson`` (as our TMF673 door answers) or TMF v4 ``geometry``."""
-
-    geoJson = GeoJsonPointSerializer(required=False)
-    geometry = GeometryPointSerializer(many=True, required=False, write_only=True)
-
-
-at(PlaceLocationSerializer, type=_text())
-
-
-class SubUnitSerializer(serializers.Serializer):
-    subUnitType = _text(help_text="staircase | door")
-    subUnitNumber = _text()
-
-
-@extend_schema_serializer(component_name="QualificationSubAddress")
-class PlaceSubAddressSerializer(serializers.Serializer):
-    """The premises: in a request, its PTO reference (``id`` or ``ptoReference``)."""
-
-    id = _text(help_text="Requête : référence PTO ; réponse : identifiant du local (TMF673)")
-    ptoReference = _text(help_text="Référence PTO (OO-XXXX-XXXX)")
-    subAddressType = _text(read_only=True)
-    levelType = _text(read_only=True)
-    levelNumber = _text(read_only=True, help_text="Étage")
-    subUnit = SubUnitSerializer(many=True, read_only=True)
-    buildingId = _text(read_only=True, help_text="IdentifiantImmeuble")
-
-
-at(PlaceSubAddressSerializer, type=_text())
-
-
-class PlaceSerializer(serializers.Serializer):
-    """RelatedPlaceRefOrValue: a TMF673 GeographicAddress by reference or by value, a PTO, a
-    building or a line (ND); the keys are those of our TMF673 door (see ``tmf.py``)."""
-
-    role = _text(default="installationAddress")
-    id = _text(
-        help_text="Hexaclé ou identifiant BAN ; ND si @type=Line ; PTO si GeographicSubAddress"
-    )
-    href = _text(read_only=True)
-    name = _text(help_text="Adresse en texte libre (réponse : libellé de l'adresse)")
-    streetNr = _text()
-    streetNrSuffix = _text(help_text="B, T, Q… ou bis, ter")
-    streetType = _text()
-    streetName = _text()
-    locality = _text(help_text="Lieu-dit")
-    postcode = _text()
-    city = _text()
-    country = _text(read_only=True)
-    hexacle = _text()
-    hexacleStreet = _text(help_text="Hexaclé voie (avec streetNr)")
-    banId = _text(help_text="Identifiant BAN (cle_interop)")
-    codeInsee = _text(help_text="Code INSEE (avec codeRivoli et streetNr)")
-    codeRivoli = _text()
-    buildingId = _text(help_text="IdentifiantImmeuble (IPE)")
-    ptoReference = _text(write_only=True, help_text="Référence PTO (OO-XXXX-XXXX)")
-    nd = _text(write_only=True, help_text="Numéro de désignation de la ligne")
-    geographicLocation = PlaceLocationSerializer(required=False)
-    geographicSubAddress = PlaceSubAddressSerializer(many=True, required=False)
-    score = serializers.FloatField(read_only=True, help_text="Adresse candidate : score 0..1")
-
-
-at(PlaceSerializer, type=_text(), referredType=_text())
 
 
 class ProductOfferingRefSerializer(serializers.Serializer):

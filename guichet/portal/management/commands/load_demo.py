@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guichet.appointments.demo import load_appointments_demo
 from guichet.billing.demo import load_billing_demo
 from guichet.core.context import Principal
 from guichet.operators.demo import load_contract_demo
@@ -27,10 +28,12 @@ class Command(BaseCommand):
         actor = Principal.system("demo")
         subscriptions = load_contract_demo(actor)
         issued = load_billing_demo(actor)
+        technicians = load_appointments_demo(actor)
         self.stdout.write(
             f"Contrats signés, {subscriptions} souscriptions actives"
             + (f", factures émises : {', '.join(issued)}." if issued else ".")
         )
+        self.stdout.write(f"e-RDV : {technicians} techniciens et équipes planifiés.")
         self.stdout.write(self.style.SUCCESS("Démonstration prête. Identifiants de connexion :"))
         for login in logins:
             self.stdout.write(
