@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("guichet.eligibility.portal.urls")),
     path("", include("guichet.eligibility.portal.bulk_urls")),
     path("", include("guichet.addresses.portal.urls")),
+    path("", include("guichet.appointments.portal.urls")),
     path("back-office/reseau/", include("guichet.network.portal.urls")),
     path("", include("guichet.portal.urls")),
 ]
