@@ -21,7 +21,7 @@ from guichet.appointments import selectors, services
 from guichet.appointments.choices import AppointmentStatus
 from guichet.appointments.models import Appointment, Slot, Technician
 from guichet.appointments.portal.forms import LoadForm, OutcomeForm, ReasonForm
-from guichet.appointments.portal.views import current_slot_id, headline, when
+from guichet.appointments.portal.views import current_slot, headline, when
 from guichet.appointments.portal.week import DAYS_SHOWN, monday_of, parse_week, week_of
 from guichet.core.errors import GuichetError
 from guichet.core.views import ProviderRequiredMixin
@@ -155,9 +155,10 @@ class AppointmentView(ProviderRequiredMixin, View):
                 date_from=monday,
                 date_to=monday + timedelta(days=6),
             )
+            current = current_slot(appointment)
             context.update(
-                week=week_of(monday, options, first=today, last=last),
-                current_slot=current_slot_id(appointment),
+                week=week_of(monday, options, first=today, last=last, current=current),
+                current_slot=current.id,
                 week_query="",
                 may_book=True,
                 action=reverse("planning:move", args=[appointment.id_rdv]),

@@ -166,7 +166,7 @@ def slots_context(
     kind: str,
     week_value: str | None,
     *,
-    current: str = "",
+    current: services.FreeSlot | None = None,
 ) -> dict[str, Any]:
     """The week of free slots for the place and type (raises the services' refusals)."""
     first, last = services.bookable_range()
@@ -182,8 +182,8 @@ def slots_context(
         "search": found,
         "place": found.place.as_json(),
         "type_label": InterventionType(found.intervention_type).label,
-        "week": week_of(monday, found.slots, first=first, last=last),
-        "current_slot": current,
+        "week": week_of(monday, found.slots, first=first, last=last, current=current),
+        "current_slot": current.id if current else "",
         "first_day": first,
         "may_book": principal.has_right(RIGHT_BOOK),
     }
@@ -283,6 +283,13 @@ def _week_of_slot(value: str) -> str | None:
 def current_slot_id(appointment: Appointment) -> str:
     slot = appointment.slot
     return slot_id(slot.day, slot.template.starts_at, slot.template.ends_at)
+
+
+def current_slot(appointment: Appointment) -> services.FreeSlot:
+    """The appointment's own window, to show it (not selectable) in the week view."""
+    return services.FreeSlot(
+        current_slot_id(appointment), appointment.starts_at, appointment.ends_at, 0
+    )
 
 
 def when(appointment: Appointment) -> str:
@@ -394,12 +401,12 @@ class RescheduleView(RdvAccess, View):
         error: GuichetError | None = None,
     ) -> HttpResponse:
         appointment = selectors.appointment_for(self.principal, id_rdv)
-        current = current_slot_id(appointment)
+        current = current_slot(appointment)
         context = slots_context(
             self.principal,
             appointment_query(appointment),
             appointment.intervention_type,
-            week_value or _week_of_slot(current),
+            week_value or _week_of_slot(current.id),
             current=current,
         )
         context.update(

@@ -47,11 +47,22 @@ class Week:
 
     @property
     def count(self) -> int:
-        return sum(len(d.slots) for d in self.days)
+        return sum(1 for d in self.days for s in d.slots if s.available)
 
 
-def week_of(monday: date, slots: Iterable[FreeSlot], *, first: date, last: date) -> Week:
-    """Group ``slots`` by day for the week of ``monday``; navigation stays in [first, last]."""
+def week_of(
+    monday: date,
+    slots: Iterable[FreeSlot],
+    *,
+    first: date,
+    last: date,
+    current: FreeSlot | None = None,
+) -> Week:
+    """Group ``slots`` by day for the week of ``monday``; navigation stays in [first, last].
+    ``current`` (an appointment's own slot, full or not) is shown in its place."""
+    slots = list(slots)
+    if current is not None and current.id not in {s.id for s in slots}:
+        slots = sorted([*slots, current], key=lambda s: (s.starts_at, s.ends_at))
     by_day: dict[date, list[FreeSlot]] = {}
     for slot in slots:
         by_day.setdefault(timezone.localtime(slot.starts_at).date(), []).append(slot)
