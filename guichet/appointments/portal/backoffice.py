@@ -20,7 +20,12 @@ from django.views.generic import TemplateView
 from guichet.appointments import selectors, services
 from guichet.appointments.choices import AppointmentStatus
 from guichet.appointments.models import Appointment, Slot, Technician
-from guichet.appointments.portal.forms import LoadForm, OutcomeForm, ReasonForm
+from guichet.appointments.portal.forms import (
+    LoadForm,
+    MoveForm,
+    OutcomeForm,
+    ProviderCancelForm,
+)
 from guichet.appointments.portal.views import current_slot, headline, when
 from guichet.appointments.portal.week import DAYS_SHOWN, monday_of, parse_week, week_of
 from guichet.core.errors import GuichetError
@@ -125,8 +130,8 @@ class AppointmentView(ProviderRequiredMixin, View):
         id_rdv: str,
         week_value: str | None,
         *,
-        move: ReasonForm | None = None,
-        cancel: ReasonForm | None = None,
+        move: MoveForm | None = None,
+        cancel: ProviderCancelForm | None = None,
         outcome: OutcomeForm | None = None,
         error: GuichetError | None = None,
     ) -> HttpResponse:
@@ -140,8 +145,8 @@ class AppointmentView(ProviderRequiredMixin, View):
             "technician": appointment.slot.technician,
             "history": selectors.history_for(self.principal, appointment),
             "active": active,
-            "move_form": move or ReasonForm(prefix="move"),
-            "cancel_form": cancel or ReasonForm(prefix="cancel"),
+            "move_form": move or MoveForm(prefix="move"),
+            "cancel_form": cancel or ProviderCancelForm(prefix="cancel"),
             "outcome_form": outcome or OutcomeForm(),
             "error": error,
             "headline": headline(error),
@@ -173,7 +178,7 @@ class AppointmentView(ProviderRequiredMixin, View):
 
 class MoveView(AppointmentView):
     def post(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        form = ReasonForm(request.POST, prefix="move")
+        form = MoveForm(request.POST, prefix="move")
         form.is_valid()
         chosen = (request.POST.get("creneau") or "").strip()
         try:
@@ -199,7 +204,7 @@ class MoveView(AppointmentView):
 
 class ProviderCancelView(AppointmentView):
     def post(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        form = ReasonForm(request.POST, prefix="cancel")
+        form = ProviderCancelForm(request.POST, prefix="cancel")
         form.is_valid()
         try:
             appointment = services.cancel_by_provider(

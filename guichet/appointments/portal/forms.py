@@ -71,11 +71,19 @@ class CancelForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Motif de l'annulation"), required=False, widget=REASON)
 
 
-class ReasonForm(ServiceErrorsMixin, forms.Form):
-    """A planner's move or cancellation: the reason is sent to the operator."""
+class MoveForm(ServiceErrorsMixin, forms.Form):
+    """A planner's move: the reason is sent to the operator."""
 
     reason = forms.CharField(
-        label=_("Motif (transmis à l'opérateur)"), required=False, widget=REASON
+        label=_("Motif du déplacement (transmis à l'opérateur)"), required=False, widget=REASON
+    )
+
+
+class ProviderCancelForm(ServiceErrorsMixin, forms.Form):
+    """A planner's cancellation: the reason is sent to the operator."""
+
+    reason = forms.CharField(
+        label=_("Motif de l'annulation (transmis à l'opérateur)"), required=False, widget=REASON
     )
 
 
