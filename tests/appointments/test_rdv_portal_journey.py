@@ -20,6 +20,7 @@ from guichet.appointments.models import Appointment, Technician
 from guichet.core.context import Principal
 from guichet.network.models import Building
 from guichet.notifications.models import OutboundEmail, OutboundEvent
+from tests.accounts.people_support import restore_eservice_catalogue
 from tests.appointments.conftest import first_day, slot_id
 from tests.browser import (
     blocking_axe_results,
@@ -41,9 +42,11 @@ S = AppointmentStatus
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings: Any) -> None:
-    """Fast hashing (the private cache, seen by the live server's thread too: conftest)."""
+def _isolated_settings(settings: Any, transactional_db: None) -> None:
+    """Fast hashing (the private cache, seen by the live server's thread too: conftest), and
+    the e-service catalogue back (a transactional test's flush removes migration data)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    restore_eservice_catalogue()
 
 
 def assert_accessible(page: Page) -> None:
