@@ -4,7 +4,7 @@
 from django.urls import include, path
 
 from guichet.appointments.portal import backoffice as bo
-from guichet.appointments.portal import lists, technicians, views
+from guichet.appointments.portal import detail, lists, technicians, views
 
 operator_patterns = [
     path("rendez-vous/", views.SearchView.as_view(), name="search"),
@@ -16,20 +16,20 @@ operator_patterns = [
         lists.AppointmentExportView.as_view(),
         name="export",
     ),
-    path("rendez-vous/mes-rendez-vous/<str:id_rdv>/", views.DetailView.as_view(), name="detail"),
+    path("rendez-vous/mes-rendez-vous/<str:id_rdv>/", detail.DetailView.as_view(), name="detail"),
     path(
         "rendez-vous/mes-rendez-vous/<str:id_rdv>/confirmer",
-        views.ConfirmView.as_view(),
+        detail.ConfirmView.as_view(),
         name="confirm",
     ),
     path(
         "rendez-vous/mes-rendez-vous/<str:id_rdv>/reporter",
-        views.RescheduleView.as_view(),
+        detail.RescheduleView.as_view(),
         name="reschedule",
     ),
     path(
         "rendez-vous/mes-rendez-vous/<str:id_rdv>/annuler",
-        views.CancelView.as_view(),
+        detail.CancelView.as_view(),
         name="cancel",
     ),
 ]

@@ -1,7 +1,7 @@
 """e-RDV in the operator portal (``/rendez-vous/``): pick an address and an intervention type,
-see the free slots week by week, hold one then confirm it; « Mes rendez-vous » lists the
-operator's appointments (filters, sort, CSV), each with its history, reschedule and cancel.
-Views parse and render; every rule is the services'."""
+see the free slots week by week, hold one (``detail.py`` confirms, reschedules, cancels;
+``lists.py`` is « Mes rendez-vous »), and the helpers those pages share. Views parse and
+render; every rule is the services'."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from guichet.appointments.choices import (
 )
 from guichet.appointments.errors import HOLD_EXPIRED, PLACE_AMBIGUOUS, SLOT_UNAVAILABLE
 from guichet.appointments.models import Appointment
-from guichet.appointments.portal.forms import BookForm, CancelForm, ConfirmForm, TypeForm
+from guichet.appointments.portal.forms import BookForm, TypeForm
 from guichet.appointments.portal.week import parse_week, week_of
 from guichet.appointments.schedule import slot_id
 from guichet.core.context import Principal
@@ -40,7 +40,6 @@ from guichet.core.views import PrincipalMixin
 S = AppointmentStatus
 SEARCH = "appointments/portal/search.html"
 SLOTS = "appointments/portal/slots.html"
-DETAIL = "appointments/portal/detail.html"
 # Headlines over the service's message for the refusals people meet most.
 HEADLINES = {
     SLOT_UNAVAILABLE.code: _("Ce créneau n'est plus disponible."),
@@ -258,7 +257,7 @@ class ReserveView(SlotsView):
             if error.status == 403:
                 raise
             return self.page(
-                request, form, type_form, book, error=error, week_value=_week_of_slot(chosen)
+                request, form, type_form, book, error=error, week_value=week_of_slot(chosen)
             )
         until = timezone.localtime(appointment.hold_expires_at)
         messages.success(
@@ -272,7 +271,7 @@ class ReserveView(SlotsView):
         return redirect("appointments:detail", id_rdv=appointment.id_rdv)
 
 
-def _week_of_slot(value: str) -> str | None:
+def week_of_slot(value: str) -> str | None:
     """The ISO day of a slot id (to show its week again), or None."""
     text = (value or "").strip()
     if len(text) >= 8 and text[:8].isdigit():
@@ -300,122 +299,3 @@ def when(appointment: Appointment) -> str:
         "start": starts.strftime("%H:%M"),
         "end": ends.strftime("%H:%M"),
     }
-
-
-class DetailView(RdvAccess, View):
-    """``/rendez-vous/mes-rendez-vous/<IdRdv>/``: the appointment, its history, its actions."""
-
-    def get(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        return self.page(request, id_rdv)
-
-    def page(
-        self,
-        request: HttpRequest,
-        id_rdv: str,
-        *,
-        confirm: ConfirmForm | None = None,
-        cancel: CancelForm | None = None,
-        error: GuichetError | None = None,
-        status: int = 200,
-    ) -> HttpResponse:
-        appointment = selectors.appointment_for(self.principal, id_rdv)
-        active = appointment.status in (S.HELD, S.CONFIRMED, S.RESCHEDULED)
-        context = {
-            "appointment": appointment,
-            "when": when(appointment),
-            "history": selectors.history_for(self.principal, appointment),
-            "may_book": self.principal.has_right(RIGHT_BOOK) and active,
-            "confirm_form": confirm or ConfirmForm(),
-            "cancel_form": cancel or CancelForm(),
-            "error": error,
-            "headline": headline(error),
-        }
-        return render(request, DETAIL, context, status=error.status if error else status)
-
-
-class ConfirmView(DetailView):
-    def post(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        form = ConfirmForm(request.POST)
-        form.is_valid()
-        try:
-            appointment = services.confirm(
-                actor=self.principal,
-                id_rdv=id_rdv,
-                order_reference=form.cleaned_data.get("order_reference", ""),
-            )
-        except GuichetError as error:
-            if error.status in (403, 404):
-                raise
-            return self.page(request, id_rdv, confirm=form, error=error)
-        messages.success(request, _("Rendez-vous %(id)s confirmé.") % {"id": appointment.id_rdv})
-        return redirect("appointments:detail", id_rdv=appointment.id_rdv)
-
-
-class CancelView(DetailView):
-    def post(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        form = CancelForm(request.POST)
-        form.is_valid()
-        try:
-            appointment = services.cancel(
-                actor=self.principal, id_rdv=id_rdv, reason=form.cleaned_data.get("reason", "")
-            )
-        except GuichetError as error:
-            if error.status in (403, 404):
-                raise
-            return self.page(request, id_rdv, cancel=form, error=error)
-        messages.success(
-            request,
-            _("Rendez-vous %(id)s annulé : le créneau est libéré.") % {"id": appointment.id_rdv},
-        )
-        return redirect("appointments:detail", id_rdv=appointment.id_rdv)
-
-
-class RescheduleView(RdvAccess, View):
-    """``/rendez-vous/mes-rendez-vous/<IdRdv>/reporter``: the week view of the appointment's
-    place; picking a slot moves it there (atomically: never none, never two)."""
-
-    def get(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        return self.page(request, id_rdv, request.GET.get("semaine"))
-
-    def post(self, request: HttpRequest, id_rdv: str) -> HttpResponse:
-        chosen = (request.POST.get("creneau") or "").strip()
-        try:
-            appointment = services.reschedule(actor=self.principal, id_rdv=id_rdv, slot_id=chosen)
-        except GuichetError as error:
-            if error.status in (403, 404):
-                raise
-            return self.page(request, id_rdv, _week_of_slot(chosen), error=error)
-        messages.success(
-            request,
-            _("Rendez-vous %(id)s reporté au %(when)s.")
-            % {"id": appointment.id_rdv, "when": when(appointment)},
-        )
-        return redirect("appointments:detail", id_rdv=appointment.id_rdv)
-
-    def page(
-        self,
-        request: HttpRequest,
-        id_rdv: str,
-        week_value: str | None,
-        *,
-        error: GuichetError | None = None,
-    ) -> HttpResponse:
-        appointment = selectors.appointment_for(self.principal, id_rdv)
-        current = current_slot(appointment)
-        context = slots_context(
-            self.principal,
-            appointment_query(appointment),
-            appointment.intervention_type,
-            week_value or _week_of_slot(current.id),
-            current=current,
-        )
-        context.update(
-            appointment=appointment,
-            when=when(appointment),
-            error=error,
-            headline=headline(error),
-            hidden={},
-            week_query="",
-            action=reverse("appointments:reschedule", args=[appointment.id_rdv]),
-        )
-        return render(request, SLOTS, context, status=error.status if error else 200)
