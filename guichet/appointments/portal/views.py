@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from guichet.addresses.portal.forms import PlaceForm
@@ -42,8 +43,8 @@ SEARCH = "appointments/portal/search.html"
 SLOTS = "appointments/portal/slots.html"
 # Headlines over the service's message for the refusals people meet most.
 HEADLINES = {
-    SLOT_UNAVAILABLE.code: _("Ce créneau n'est plus disponible."),
-    HOLD_EXPIRED.code: _("La réservation a expiré."),
+    SLOT_UNAVAILABLE.code: gettext_lazy("Ce créneau n'est plus disponible."),
+    HOLD_EXPIRED.code: gettext_lazy("La réservation a expiré."),
 }
 
 
