@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("guichet.eligibility.portal.bulk_urls")),
     path("", include("guichet.eligibility.portal.rules_urls")),
     path("", include("guichet.addresses.portal.urls")),
+    path("", include("guichet.appointments.portal.urls")),
     path("back-office/reseau/", include("guichet.network.portal.urls")),
     path("", include("guichet.portal.urls")),
 ]

@@ -27,6 +27,38 @@ from guichet.core.scoping import get_scoped, scope
 
 # --- Appointments (scoped) -------------------------------------------------------------------
 
+# Sort keys of the appointment lists (portal, back-office) → columns; ``-key`` descends.
+APPOINTMENT_SORTS: dict[str, tuple[str, ...]] = {
+    "date": ("starts_at",),
+    "idrdv": ("id_rdv",),
+    "statut": ("status", "starts_at"),
+    "type": ("intervention_type", "starts_at"),
+    "pto": ("pto_reference", "starts_at"),
+    "creation": ("created_at",),
+}
+DEFAULT_APPOINTMENT_SORT = "date"
+
+
+def appointment_sort(sort: str) -> str:
+    """``sort`` if it is a known key (optionally ``-`` prefixed), else the default."""
+    return sort if sort.removeprefix("-") in APPOINTMENT_SORTS else DEFAULT_APPOINTMENT_SORT
+
+
+def _address_words(text: str) -> Q:
+    """Every word of ``text`` somewhere in the appointment's address (number, street, commune)."""
+    condition = Q()
+    for word in text.replace(",", " ").split():
+        found = (
+            Q(address__street_name__icontains=word)
+            | Q(address__commune_name__icontains=word)
+            | Q(address__postcode=word)
+            | Q(address__hexacle__iexact=word)
+        )
+        if word.isdigit():
+            found |= Q(address__number=int(word))
+        condition &= found
+    return condition
+
 
 def appointments_for(
     actor: Principal,
@@ -36,8 +68,10 @@ def appointments_for(
     starts_from: date | None = None,
     starts_to: date | None = None,
     search: str = "",
+    sort: str = "",
 ) -> QuerySet[Appointment]:
-    """Appointments the caller may read (its operator's; all for the Provider), filtered."""
+    """Appointments the caller may read (its operator's; all for the Provider), filtered:
+    ``search`` is an IdRdv, a PTO, the operator's or order reference, or address words."""
     queryset = scope(
         Appointment.objects.select_related("operator", "slot", "slot__technician"), actor
     )
@@ -56,8 +90,14 @@ def appointments_for(
             | Q(pto_reference__iexact=text)
             | Q(external_id__icontains=text)
             | Q(order_reference__icontains=text)
+            | _address_words(text)
         )
-    return queryset.order_by("starts_at", "id")
+    if not sort:
+        return queryset.order_by("starts_at", "id")
+    sort = appointment_sort(sort)
+    descending = sort.startswith("-")
+    columns = (*APPOINTMENT_SORTS[sort.removeprefix("-")], "id")
+    return queryset.order_by(*(f"-{c}" if descending else c for c in columns))
 
 
 def appointment_for(actor: Principal, id_rdv: str) -> Appointment:
@@ -79,13 +119,28 @@ def require_provider(actor: Principal) -> None:
         raise GuichetError(PROVIDER_ONLY)
 
 
-def technicians_for(actor: Principal, *, active: bool | None = None) -> QuerySet[Technician]:
-    """Technicians and teams with their areas and hours (planners only)."""
+def technicians_for(
+    actor: Principal, *, active: bool | None = None, area: str = ""
+) -> QuerySet[Technician]:
+    """Technicians and teams with their areas and hours (planners only); ``area`` keeps those
+    covering one commune (INSEE) or PM zone."""
     require_provider(actor)
     queryset = Technician.objects.prefetch_related("areas", "hours")
     if active is not None:
         queryset = queryset.filter(active=active)
+    if area:
+        queryset = queryset.filter(
+            pk__in=WorkingArea.objects.filter(value=area).values("technician")
+        )
     return queryset.order_by("name", "id")
+
+
+def areas_for(actor: Principal) -> list[tuple[str, str]]:
+    """Every working area some technician covers: (kind, value), communes first."""
+    require_provider(actor)
+    return list(
+        WorkingArea.objects.order_by("kind", "value").values_list("kind", "value").distinct()
+    )
 
 
 def technician_for(actor: Principal, pk: int) -> Technician:
@@ -114,7 +169,9 @@ def load_for(
     )
     if technicians is not None:
         queryset = queryset.filter(technician__in=list(technicians))
-    return queryset.prefetch_related("appointments").order_by("starts_at", "technician__name")
+    return queryset.prefetch_related("appointments", "appointments__operator").order_by(
+        "starts_at", "technician__name"
+    )
 
 
 # --- What booking reads (not scoped: the planning answers every operator alike) ----------------

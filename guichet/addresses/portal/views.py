@@ -24,8 +24,9 @@ from guichet.eligibility import history_selectors
 from guichet.eligibility.services.history import remember_tao
 
 TEMPLATE = "addresses/tao.html"
-# Who may ask for suggestions: a person of either e-service (rights come with the subscription).
-SEARCH_RIGHTS = ("eligibilite-ftte:read", "tao:read")
+# Who may ask for suggestions: a person of an e-service that names a place (rights come with
+# the subscription): eligibility, TAO, e-RDV.
+SEARCH_RIGHTS = ("eligibilite-ftte:read", "tao:read", "e-rdv:read")
 SUGGESTIONS = 8
 
 

@@ -14,6 +14,7 @@ from guichet.appointments.services.common import Place, bookable_range, check_ac
 from guichet.appointments.services.planner import (
     cancel_by_provider,
     move_appointment,
+    move_options,
     record_outcome,
 )
 from guichet.appointments.services.planning import (
@@ -41,6 +42,7 @@ __all__ = [
     "create_technician",
     "delete_absence",
     "move_appointment",
+    "move_options",
     "record_outcome",
     "release_expired_holds",
     "reschedule",

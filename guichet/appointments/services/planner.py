@@ -4,6 +4,7 @@ event record (CloudEvents, delivered by the webhook worker)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +18,8 @@ from guichet.appointments import selectors
 from guichet.appointments.choices import AppointmentStatus, HistoryAction
 from guichet.appointments.errors import PLANNING_INVALID
 from guichet.appointments.models import Appointment
-from guichet.appointments.services.booking import end, move_to
+from guichet.appointments.services.booking import FreeSlot, end, move_to
+from guichet.appointments.services.common import free_windows
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.notifications.errors import EMAIL_NO_RECIPIENT
@@ -106,6 +108,23 @@ def _reason(reason: str) -> str:
     if not reason:
         raise GuichetError(PLANNING_INVALID, field="reason", detail="le motif est obligatoire")
     return reason[:250]
+
+
+def move_options(
+    *, actor: Principal, id_rdv: str, date_from: date, date_to: date
+) -> list[FreeSlot]:
+    """Windows a planner may move the appointment to between two days: from today (the
+    Operators' lead time does not bind planners), where a technician has room left."""
+    selectors.require_provider(actor)
+    appointment = selectors.appointment_for(actor, id_rdv)
+    found = free_windows(
+        insee=appointment.insee,
+        pm_references=appointment.pm_references,
+        intervention_type=appointment.intervention_type,
+        first=max(date_from, timezone.localdate()),
+        last=date_to,
+    )
+    return [FreeSlot(w.slot_id, w.starts_at, w.ends_at, w.available) for w in found]
 
 
 def move_appointment(*, actor: Principal, id_rdv: str, slot_id: str, reason: str) -> Appointment:
