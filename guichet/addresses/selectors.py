@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from typing import TypeVar
 
 from django.db.models import QuerySet
 
@@ -30,6 +31,8 @@ from guichet.core.errors import NOT_FOUND, GuichetError
 from guichet.core.scoping import get_scoped, scope
 from guichet.network import selectors as network
 from guichet.network.models import HEXACLE, PTO_REFERENCE
+
+T = TypeVar("T")
 
 # The inventory's own formats (hexaclé, ARCEP PTO reference), one definition.
 HEXACLE_RE = HEXACLE.regex
@@ -61,6 +64,12 @@ def _one(status_candidates: list[Candidate], matched_by: str) -> Resolution:
     return Resolution(status, status_candidates, matched_by)
 
 
+def _unique(queryset: QuerySet[T]) -> T | None:
+    """The row a unique key names, or None: no ORDER BY (with a long select_related, Django
+    spends more time matching the ordering to the columns than SQLite takes to answer)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _addresses(actor: Principal, matched_by: str, **lookup: object) -> Resolution:
     found = list(network.inventory_addresses(actor).filter(**lookup)[:NEAREST_LIMIT])
     return _one([Candidate(a, 1.0, matched_by) for a in found], matched_by)
@@ -79,7 +88,7 @@ def _by_pto(actor: Principal, pto: str) -> Resolution:
         raise GuichetError(
             QUERY_INVALID, field="pto", detail="référence PTO au format OO-XXXX-XXXX"
         )
-    premises = network.inventory_premises(actor).filter(pto_reference=pto).first()
+    premises = _unique(network.inventory_premises(actor).filter(pto_reference=pto))
     if premises is None:
         return Resolution(UNKNOWN, [], "pto")
     return Resolution(
@@ -104,7 +113,7 @@ def _by_nd(actor: Principal, nd: str) -> Resolution:
 
 
 def _by_building(actor: Principal, building_id: str) -> Resolution:
-    building = network.inventory_buildings(actor).filter(ipe_id=building_id).first()
+    building = _unique(network.inventory_buildings(actor).filter(ipe_id=building_id))
     if building is None:
         return Resolution(UNKNOWN, [], "building")
     return Resolution(

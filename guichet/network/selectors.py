@@ -104,12 +104,8 @@ def occupancy(actor: Principal, premises_ids: list[int]) -> dict[int, Occupancy]
 
 def line_by_nd(actor: Principal, nd: str) -> Line | None:
     """The caller's line (any line for the Provider) with this ND, or None."""
-    return (
-        lines_for(actor)
-        .select_related("premises__building__address", "premises__pbo__pm")
-        .filter(nd=nd)
-        .first()
-    )
+    found = lines_for(actor).select_related("premises__building__address", "premises__pbo__pm")
+    return next(iter(found.filter(nd=nd).order_by()[:1]), None)  # unique: no ORDER BY
 
 
 def imports_for(actor: Principal) -> QuerySet[ImportJob]:
