@@ -198,7 +198,7 @@ class TechnicianForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for weekday, label in enumerate(WEEKDAYS):
             self.fields[f"hours_{weekday}"] = forms.CharField(
-                label=_("Horaires du %(day)s") % {"day": str(label).lower()},
+                label=_("Horaires : %(day)s") % {"day": label},
                 required=False,
                 help_text=_("Par exemple 08:00-12:00, 13:30-17:30 ; vide : ne travaille pas."),
             )
