@@ -6,12 +6,15 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from celery import Celery
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,3 +70,45 @@ def child_env(**extra: str) -> dict[str, str]:
         "DATABASE_URL": test_database_url(),
         **extra,
     }
+
+
+@dataclass
+class Worker:
+    """A running worker: ``client`` sends it tasks; ``output`` is what it printed, once stopped."""
+
+    client: Celery
+    output: str = ""
+
+
+@contextmanager
+def celery_worker() -> Iterator[Worker]:
+    """A real Celery worker (solo pool) on a private Redis, against the test database."""
+    with redis_server() as url:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=child_env(CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # Not the current app: the tests after this one must keep publishing to their own broker.
+        worker = Worker(Celery("tests", broker=url, backend=url, set_as_current=False))
+        try:
+            yield worker
+        finally:
+            worker.client.close()
+            process.terminate()
+            worker.output, _ = process.communicate(timeout=30)

@@ -3,13 +3,10 @@ real Celery worker (Redis broker) against the test database, as the beat would."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from guichet.accounts.models import User
@@ -19,7 +16,7 @@ from guichet.appointments.choices import AppointmentStatus
 from guichet.appointments.models import Appointment, Slot
 from tests.accounts.people_support import restore_eservice_catalogue
 from tests.appointments.conftest import CONNECTION, first_day, make_technician, ready, slot_id
-from tests.processes import ROOT, child_env, redis_server
+from tests.processes import celery_worker
 
 S = AppointmentStatus
 
@@ -51,38 +48,11 @@ def test_rdv_02_a_real_worker_releases_expired_holds_and_keeps_confirmed(
     past = timezone.now() - timedelta(minutes=1)
     Appointment.objects.filter(pk__in=[expired.pk, confirmed.pk]).update(hold_expires_at=past)
 
-    with redis_server() as url:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=child_env(CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        # Not the current app: the tests after this one must keep publishing to their own broker.
-        client = Celery("tests", broker=url, backend=url, set_as_current=False)
-        try:
-            released = client.send_task(tasks.release_expired_holds.name).get(timeout=60)
-            again = client.send_task(tasks.release_expired_holds.name).get(timeout=60)
-        finally:
-            client.close()
-            worker.terminate()
-            output, _ = worker.communicate(timeout=30)
+    with celery_worker() as worker:
+        released = worker.client.send_task(tasks.release_expired_holds.name).get(timeout=60)
+        again = worker.client.send_task(tasks.release_expired_holds.name).get(timeout=60)
 
-    assert (released, again) == (1, 0), output
+    assert (released, again) == (1, 0), worker.output
     statuses = dict(Appointment.objects.values_list("id_rdv", "status"))
     assert statuses == {
         expired.id_rdv: S.CANCELLED,
