@@ -14,7 +14,8 @@ from guichet.appointments.choices import (
     InterventionType,
     TechnicianKind,
 )
-from guichet.operators.portal.forms import DATETIME_FORMATS, DateTimeLocalInput, ServiceErrorsMixin
+from guichet.core.portal import DateTimeLocalInput, ServiceErrorsMixin
+from guichet.operators.portal.forms import DATETIME_FORMATS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON = forms.Textarea(attrs={"rows": 2, "maxlength": 250})

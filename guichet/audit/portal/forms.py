@@ -11,15 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.audit.selectors import JournalFilter
 from guichet.core.context import Channel
+from guichet.core.portal import DateInput
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # as typed in French, or as a date picker sends it
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _start_of(day: date) -> datetime:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from guichet.billing import exports, selectors, services
-from guichet.billing.portal.common import ProviderAccess, csv_response, paginate
+from guichet.billing.portal.common import ProviderAccess, csv_response
 from guichet.billing.portal.forms import AccountingExportForm, ClaimForm, DecideForm, PriceForm
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
+from guichet.core.portal import paginate
 from guichet.core.views import PrincipalMixin
 from guichet.operators.selectors import operator_for, operators_for
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from guichet.billing import selectors
 from guichet.billing.errors import INVOICES_READ_FORBIDDEN
 from guichet.core.context import Principal
 from guichet.core.errors import GuichetError
 from guichet.core.views import PrincipalMixin
-
-PAGE_SIZE = 25
 
 
 class OperatorInvoicesAccess(PrincipalMixin):
@@ -33,18 +29,6 @@ class ProviderAccess(PrincipalMixin):
 
     def allowed(self, principal: Principal) -> bool:
         return principal.is_provider
-
-
-def paginate(request: HttpRequest, queryset: Any) -> dict[str, Any]:
-    page: Page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return {
-        "page_obj": page,
-        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "page_query": query.urlencode(),
-    }
 
 
 def file_response(

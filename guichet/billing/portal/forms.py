@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.billing.choices import InvoiceStatus, LiableParty, PriceKind
-from guichet.core.errors import GuichetError
+from guichet.core.portal import DateInput, ServiceErrorsMixin
 
 SORTS = [
     ("-period", _("Mois, du plus récent")),
@@ -23,22 +23,6 @@ PROVIDER_SORTS = [
     ("operator", _("Opérateur, de A à Z")),
     ("-operator", _("Opérateur, de Z à A")),
 ]
-
-
-class ServiceErrorsMixin:
-    """Puts a service's :class:`GuichetError` on the field it names, with its code."""
-
-    def add_service_error(self, error: GuichetError) -> None:
-        message = f"{error.message()} ({error.code})"
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, message)  # type: ignore[attr-defined]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MonthInput(forms.TextInput):

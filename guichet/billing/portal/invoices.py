@@ -20,10 +20,10 @@ from guichet.billing.portal.common import (
     ProviderAccess,
     csv_response,
     file_response,
-    paginate,
 )
 from guichet.billing.portal.forms import CreditNoteForm, GenerateForm, InvoiceFilterForm
 from guichet.core.errors import GuichetError
+from guichet.core.portal import paginate
 from guichet.operators.selectors import operators_for
 
 

@@ -9,26 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.compliance.choices import AuditorKind, Requirement, Severity
-from guichet.core.errors import GuichetError
+from guichet.core.portal import DateInput, ServiceErrorsMixin
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 PLAN_ROWS = 6
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ServiceErrorsMixin:
-    """Puts a service's :class:`GuichetError` on the field it names, with its code."""
-
-    def add_service_error(self, error: GuichetError) -> None:
-        message = f"{error.message()} ({error.code})"
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, message)  # type: ignore[attr-defined]
 
 
 class AuditForm(ServiceErrorsMixin, forms.Form):

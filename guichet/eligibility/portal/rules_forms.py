@@ -4,32 +4,14 @@ services' (one write path), their refusals shown on the field they name."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.errors import GuichetError
+from guichet.core.portal import DateInput, ServiceErrorsMixin
 from guichet.eligibility.choices import Offer, Scope
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 BAD_DATE = _("Date invalide : saisissez-la au format JJ/MM/AAAA.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ServiceErrorsMixin:
-    """Shows a service refusal on the field it names (or above the form), with its code."""
-
-    def add_service_error(self, error: GuichetError) -> None:
-        message = f"{error.message()} ({error.code})"
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, message)  # type: ignore[attr-defined]
 
 
 def _offer() -> forms.ChoiceField:

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from guichet.core.errors import NOT_FOUND, GuichetError
+from guichet.core.portal import paginate
 from guichet.core.views import ProviderRequiredMixin
 from guichet.eligibility import selectors, services
 from guichet.eligibility.choices import Offer, Scope
@@ -32,7 +32,6 @@ from guichet.eligibility.portal.rules_forms import (
     FreezeForm,
 )
 
-PAGE_SIZE = 25
 ZONE_SORTS = {
     "cible": ("scope", "value", "offer"),
     "-creee": ("-created_at", "-id"),
@@ -92,18 +91,6 @@ def _freeze_state(freeze: TemporaryFreeze, today: date) -> str:
 def _may_lift(freeze: TemporaryFreeze, today: date) -> bool:
     """A current freeze that started before today can end yesterday (« lever maintenant »)."""
     return freeze.starts_on < today and (freeze.ends_on is None or freeze.ends_on >= today)
-
-
-def _paginate(request: HttpRequest, rules: QuerySet[Any]) -> dict[str, Any]:
-    page = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return {
-        "page_obj": page,
-        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "page_query": query.urlencode(),
-    }
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -171,7 +158,7 @@ class ZoneListView(ProviderRequiredMixin, View):
             "tab": "zones",
             "sorts": ZONE_SORT_LABELS,
             **_filters(request),
-            **_paginate(request, zones),
+            **paginate(request, zones),
         }
         return render(request, self.template_name, context)
 
@@ -259,7 +246,7 @@ class FreezeListView(ProviderRequiredMixin, View):
             "state": state,
             "states": list(FREEZE_STATES.items()),
             **_filters(request),
-            **_paginate(request, freezes),
+            **paginate(request, freezes),
         }
         context["rows"] = [
             {

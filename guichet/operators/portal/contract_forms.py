@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.portal import ServiceErrorsMixin
 from guichet.operators.models import DocumentKind, WholesaleOffer
-from guichet.operators.portal.forms import ServiceErrorsMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -11,26 +11,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.errors import GuichetError
+from guichet.core.portal import DateTimeLocalInput, ServiceErrorsMixin
 from guichet.operators.models import IncidentSeverity
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d"]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class ServiceErrorsMixin:
-    """Puts a service's :class:`GuichetError` on the field it names, with its code."""
-
-    def add_service_error(self, error: GuichetError) -> None:
-        message = f"{error.message()} ({error.code})"
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, message)  # type: ignore[attr-defined]
 
 
 class IncidentForm(ServiceErrorsMixin, forms.Form):
